@@ -1,0 +1,43 @@
+/** Runs `operation` `count` times with `concurrency` workers; returns operations per second. */
+export async function throughput(count: number, concurrency: number, operation: () => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next++;
+        await operation();
+      }
+    }),
+  );
+  return (count / (performance.now() - started)) * 1000;
+}
+
+/**
+ * Measures two candidates in alternating rounds (A B B A …) so drift in a
+ * noisy machine hits both alike, and reports the median of each.
+ */
+export async function compare(
+  rounds: number,
+  measureA: () => Promise<number>,
+  measureB: () => Promise<number>,
+): Promise<{ a: number; b: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      a.push(await measureA());
+      b.push(await measureB());
+    } else {
+      b.push(await measureB());
+      a.push(await measureA());
+    }
+  }
+  return { a: median(a), b: median(b) };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

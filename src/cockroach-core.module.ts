@@ -1,0 +1,65 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { getDatabaseToken, getOptionsToken } from './cockroach.constants';
+import { CockroachDatabase } from './database/cockroach-database.service';
+import type {
+  CockroachAsyncOptions,
+  CockroachFactoryOptions,
+  CockroachOptions,
+  CockroachOptionsFactory,
+} from './interfaces/cockroach-options.interface';
+import { ConfigurationError } from './errors';
+
+/**
+ * Owns one connection's providers. `CockroachModule` is the thin public face;
+ * this module is registered once per connection. The database closes itself
+ * in `onApplicationShutdown`.
+ */
+@Module({})
+export class CockroachCoreModule {
+  static forRoot(options: CockroachOptions): DynamicModule {
+    const optionsProvider: Provider = { provide: getOptionsToken(options.name), useValue: options };
+    return this.assemble(options.name, options.isGlobal, [], [optionsProvider]);
+  }
+
+  static forRootAsync(options: CockroachAsyncOptions): DynamicModule {
+    return this.assemble(options.name, options.isGlobal, options.imports ?? [], this.asyncOptionsProviders(options));
+  }
+
+  private static assemble(
+    name: string | undefined,
+    isGlobal: boolean | undefined,
+    imports: NonNullable<CockroachAsyncOptions['imports']>,
+    optionProviders: Provider[],
+  ): DynamicModule {
+    const optionsToken = getOptionsToken(name);
+    const databaseProvider: Provider = {
+      provide: getDatabaseToken(name),
+      useFactory: (options: CockroachFactoryOptions) => CockroachDatabase.connect({ ...options, name }),
+      inject: [optionsToken],
+    };
+    return {
+      module: CockroachCoreModule,
+      global: isGlobal ?? true,
+      imports,
+      providers: [...optionProviders, databaseProvider],
+      exports: [databaseProvider],
+    };
+  }
+
+  private static asyncOptionsProviders(options: CockroachAsyncOptions): Provider[] {
+    const token = getOptionsToken(options.name);
+    if (options.useFactory) {
+      return [{ provide: token, useFactory: options.useFactory, inject: options.inject ?? [] }];
+    }
+    const factoryClass = options.useClass ?? options.useExisting;
+    if (!factoryClass) {
+      throw new ConfigurationError('forRootAsync', 'give one of useFactory, useClass or useExisting');
+    }
+    const fromFactory: Provider = {
+      provide: token,
+      useFactory: (factory: CockroachOptionsFactory) => factory.createCockroachOptions(),
+      inject: [factoryClass],
+    };
+    return options.useClass ? [{ provide: factoryClass, useClass: factoryClass }, fromFactory] : [fromFactory];
+  }
+}

@@ -1,0 +1,22 @@
+import { CockroachDatabase } from './database/cockroach-database.service';
+import { DEFAULT_CONNECTION_NAME } from './database/options.resolver';
+
+export { DEFAULT_CONNECTION_NAME };
+
+function isDefault(name: string | undefined): boolean {
+  return name === undefined || name === DEFAULT_CONNECTION_NAME;
+}
+
+/**
+ * The injection token of a connection's `CockroachDatabase`: the class itself
+ * for the default connection, a string for named ones. Use it to override the
+ * database in tests.
+ */
+export function getDatabaseToken(name?: string): typeof CockroachDatabase | string {
+  return isDefault(name) ? CockroachDatabase : `CockroachDatabase:${name}`;
+}
+
+/** @internal The token of a connection's raw (unvalidated) options. */
+export function getOptionsToken(name?: string): string {
+  return isDefault(name) ? 'CockroachOptions' : `CockroachOptions:${name}`;
+}

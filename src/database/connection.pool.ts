@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import { Pool, type PoolClient } from 'pg';
+import { createTypeParsers } from './int8.parsers';
+import type { ResolvedCockroachOptions } from './options.resolver';
+import { scrubSecret } from './secret.scrubber';
+
+export interface PoolStats {
+  /** Connections open, busy or idle. */
+  total: number;
+  idle: number;
+  /** Callers queued for a connection. */
+  waiting: number;
+  max: number;
+}
+
+/**
+ * The `pg` pool plus what it lacks: a per-connection lifetime with jitter
+ * (pg-pool's own `maxLifetimeSeconds` would retire connections opened together
+ * all at once) and error listeners that keep a dropped connection from
+ * crashing the process.
+ */
+export class ConnectionPool {
+  private readonly pool: Pool;
+  private readonly retireAt = new WeakMap<PoolClient, number>();
+  /** Sockets still open; pg-pool's end() resolves before they are closed. */
+  private readonly open = new Set<Promise<void>>();
+
+  constructor(
+    private readonly options: ResolvedCockroachOptions,
+    private readonly logger: Logger,
+  ) {
+    this.pool = new Pool({
+      ...options.client,
+      types: createTypeParsers(options.int8),
+      max: options.pool.max,
+      min: options.pool.min,
+      idleTimeoutMillis: options.pool.idleTimeoutMillis,
+      connectionTimeoutMillis: options.pool.connectionTimeoutMillis,
+      allowExitOnIdle: true,
+    });
+    // An idle connection killed by the server (restart, pg_terminate_backend,
+    // a load balancer's timeout) is reported here; pg-pool already discards it.
+    this.pool.on('error', (error) => this.logger.warn(`Idle connection lost: ${this.describe(error)}`));
+    this.pool.on('connect', (client) => {
+      // A checked-out client with no 'error' listener would crash the process
+      // if its socket dies between two statements; the failure reaches the
+      // caller through the next query instead.
+      client.on('error', () => undefined);
+      this.retireAt.set(client, Date.now() + this.lifetimeMillis());
+      const closed = new Promise<void>((resolve) => client.once('end', resolve));
+      this.open.add(closed);
+      void closed.then(() => this.open.delete(closed));
+    });
+  }
+
+  /** Checks out a connection, never one past its lifetime. */
+  async acquire(): Promise<PoolClient> {
+    for (;;) {
+      const client = await this.pool.connect();
+      if (!this.isExpired(client)) return client;
+      client.release(true);
+    }
+  }
+
+  /**
+   * Returns a connection. One that failed mid-protocol, or outlived its
+   * lifetime, is closed instead of being handed to the next caller.
+   */
+  release(client: PoolClient, discard = false): void {
+    client.release(discard || this.isExpired(client));
+  }
+
+  stats(): PoolStats {
+    return {
+      total: this.pool.totalCount,
+      idle: this.pool.idleCount,
+      waiting: this.pool.waitingCount,
+      max: this.options.pool.max,
+    };
+  }
+
+  /** Closes every connection and resolves once their sockets are closed too. */
+  async end(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+    await Promise.all(this.open);
+  }
+
+  get ended(): boolean {
+    return this.pool.ended;
+  }
+
+  private isExpired(client: PoolClient): boolean {
+    const deadline = this.retireAt.get(client);
+    return deadline !== undefined && Date.now() >= deadline;
+  }
+
+  private lifetimeMillis(): number {
+    const { maxLifetimeSeconds, maxLifetimeJitterSeconds } = this.options.pool;
+    if (maxLifetimeSeconds === 0) return Number.POSITIVE_INFINITY;
+    return (maxLifetimeSeconds - Math.random() * maxLifetimeJitterSeconds) * 1000;
+  }
+
+  private describe(error: unknown): string {
+    return scrubSecret(error instanceof Error ? error.message : String(error), this.options.password);
+  }
+}

@@ -1,0 +1,163 @@
+import type { ClientConfig } from 'pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
+import { ConfigurationError } from '../errors';
+import type { CockroachOptions, Int8Mode } from '../interfaces/cockroach-options.interface';
+
+export const DEFAULT_CONNECTION_NAME = 'default';
+
+/** Where a connection goes, minus the secret: safe to print. */
+export interface ConnectionTarget {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+}
+
+/** Options after defaults and validation; everything the service needs, nothing optional. */
+export interface ResolvedCockroachOptions {
+  name: string;
+  target: ConnectionTarget;
+  /** Present only so messages can be scrubbed of it. */
+  password: string | undefined;
+  /** What the `pg` client is given, URL parameters (sslmode, options, …) included. */
+  client: ClientConfig;
+  int8: Int8Mode;
+  pool: {
+    max: number;
+    min: number;
+    idleTimeoutMillis: number;
+    connectionTimeoutMillis: number;
+    maxLifetimeSeconds: number;
+    maxLifetimeJitterSeconds: number;
+  };
+  connectRetry: { attempts: number; delayMs: number };
+}
+
+const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint', 'number'];
+
+/**
+ * Validates options once, at start-up, so a typo fails the boot with the
+ * option named instead of surfacing later as a confusing driver error.
+ */
+export function resolveOptions(options: CockroachOptions): ResolvedCockroachOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigurationError('options', 'expected an object');
+  }
+  const name = options.name ?? DEFAULT_CONNECTION_NAME;
+  requireNonEmptyString('name', name);
+
+  const discrete = {
+    host: optionalString('host', options.host),
+    port: optionalInteger('port', options.port, 1, 65535),
+    user: optionalString('user', options.user),
+    password: optionalString('password', options.password),
+    database: optionalString('database', options.database),
+  };
+  const fromUrl = options.url === undefined ? {} : parseUrl(options.url);
+  if (options.ssl !== undefined && typeof options.ssl !== 'boolean' && typeof options.ssl !== 'object') {
+    throw new ConfigurationError('ssl', 'expected a boolean or a TLS options object');
+  }
+  const target: ConnectionTarget = {
+    host: fromUrl.host || discrete.host || 'localhost',
+    port: Number(fromUrl.port || discrete.port || 26257),
+    user: fromUrl.user || discrete.user || 'root',
+    database: fromUrl.database || discrete.database || 'defaultdb',
+  };
+  const password = (typeof fromUrl.password === 'string' && fromUrl.password) || discrete.password;
+  const applicationName =
+    fromUrl.application_name ?? optionalString('applicationName', options.applicationName) ?? 'nestjs-cockroachdb';
+
+  const int8 = options.int8 ?? 'string';
+  if (!INT8_MODES.includes(int8)) {
+    throw new ConfigurationError('int8', `expected one of ${INT8_MODES.map((m) => `'${m}'`).join(', ')}, got ${String(int8)}`);
+  }
+
+  const pool = options.pool ?? {};
+  if (typeof pool !== 'object') throw new ConfigurationError('pool', 'expected an object');
+  const max = optionalInteger('pool.max', pool.max, 1, 10_000) ?? 10;
+  const min = optionalInteger('pool.min', pool.min, 0, 10_000) ?? 0;
+  if (min > max) throw new ConfigurationError('pool.min', `must not exceed pool.max (${max}), got ${min}`);
+  const maxLifetimeSeconds = optionalInteger('pool.maxLifetimeSeconds', pool.maxLifetimeSeconds, 0, 86_400 * 7) ?? 1800;
+  const maxLifetimeJitterSeconds =
+    optionalInteger('pool.maxLifetimeJitterSeconds', pool.maxLifetimeJitterSeconds, 0, maxLifetimeSeconds) ??
+    Math.floor(maxLifetimeSeconds / 10);
+
+  const connectRetry = options.connectRetry ?? {};
+  if (typeof connectRetry !== 'object') throw new ConfigurationError('connectRetry', 'expected an object');
+
+  return {
+    name,
+    target,
+    password,
+    client: {
+      ...fromUrl,
+      ...target,
+      password,
+      ssl: fromUrl.ssl ?? options.ssl,
+      application_name: applicationName,
+    },
+    int8,
+    pool: {
+      max,
+      min,
+      idleTimeoutMillis: optionalInteger('pool.idleTimeoutMillis', pool.idleTimeoutMillis, 0, 2 ** 31 - 1) ?? 30_000,
+      connectionTimeoutMillis:
+        optionalInteger('pool.connectionTimeoutMillis', pool.connectionTimeoutMillis, 0, 2 ** 31 - 1) ?? 10_000,
+      maxLifetimeSeconds,
+      maxLifetimeJitterSeconds,
+    },
+    connectRetry: {
+      attempts: optionalInteger('connectRetry.attempts', connectRetry.attempts, 1, 1000) ?? 10,
+      delayMs: optionalInteger('connectRetry.delayMs', connectRetry.delayMs, 0, 600_000) ?? 3000,
+    },
+  };
+}
+
+/** Reads a connection string with `pg`'s own parser, so `sslmode`, `sslrootcert` and `options` mean what they mean to `pg`. */
+function parseUrl(url: unknown): ClientConfig {
+  requireNonEmptyString('url', url);
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    // The string may hold a password: never echo it back.
+    throw new ConfigurationError('url', 'expected a postgresql:// connection string');
+  }
+  let config: ClientConfig;
+  try {
+    config = parseIntoClientConfig(url);
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    throw new ConfigurationError('url', `could not be read (${reason}), e.g. an sslrootcert file that does not exist`);
+  }
+  const port = config.port === undefined || String(config.port) === '' ? undefined : Number(config.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
+    throw new ConfigurationError('url', 'the port must be an integer from 1 to 65535');
+  }
+  return { ...config, port };
+}
+
+function requireNonEmptyString(option: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ConfigurationError(option, `expected a non-empty string, got ${describe(value)}`);
+  }
+}
+
+function optionalString(option: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  requireNonEmptyString(option, value);
+  return value;
+}
+
+function optionalInteger(option: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(option, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Describes a bad value without printing it whole (it could be a secret). */
+export function describe(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  if (value === null) return 'null';
+  return typeof value;
+}

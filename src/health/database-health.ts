@@ -1,0 +1,28 @@
+import type { CockroachDatabase } from '../database/cockroach-database.service';
+import type { PoolStats } from '../database/connection.pool';
+import type { Dialect } from '../database/server-info';
+
+export interface DatabaseHealth {
+  status: 'up' | 'down';
+  connection: string;
+  dialect: Dialect;
+  serverVersion: string;
+  /** Round trip of `SELECT 1`, when up. */
+  latencyMs?: number;
+  /** Why it is down. */
+  error?: string;
+  pool: PoolStats;
+}
+
+/** Pings the database and reports what a `/health` endpoint shows. Never throws. */
+export async function checkDatabaseHealth(db: CockroachDatabase): Promise<DatabaseHealth> {
+  const { major, minor, patch } = db.server.version;
+  const base = { connection: db.name, dialect: db.dialect, serverVersion: `${major}.${minor}.${patch}` };
+  const started = performance.now();
+  try {
+    await db.query('SELECT 1');
+    return { status: 'up', ...base, latencyMs: Math.round((performance.now() - started) * 100) / 100, pool: db.poolStats() };
+  } catch (error) {
+    return { status: 'down', ...base, error: error instanceof Error ? error.message : String(error), pool: db.poolStats() };
+  }
+}

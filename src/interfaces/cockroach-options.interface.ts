@@ -1,0 +1,86 @@
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import type { ModuleMetadata, Type } from '@nestjs/common';
+
+/** How INT8 (CockroachDB's `INT`) values come back from queries. */
+export type Int8Mode = 'string' | 'bigint' | 'number';
+
+export interface CockroachPoolOptions {
+  /** Most connections open at once. Default `10`. */
+  max?: number;
+  /** Connections kept open even when idle. Default `0`. */
+  min?: number;
+  /** Close a connection idle this long (ms); `0` never. Default `30000`. */
+  idleTimeoutMillis?: number;
+  /** Give up waiting for a new or free connection after this long (ms); `0` waits forever. Default `10000`. */
+  connectionTimeoutMillis?: number;
+  /**
+   * Retire a connection after this many seconds, so load spreads again over
+   * nodes added or restarted since (CockroachDB recommends 5–30 minutes).
+   * `0` disables. Default `1800`.
+   */
+  maxLifetimeSeconds?: number;
+  /**
+   * Each connection's lifetime is shortened by a random amount up to this
+   * many seconds, so connections opened together do not all close together.
+   * Default: 10% of `maxLifetimeSeconds`.
+   */
+  maxLifetimeJitterSeconds?: number;
+}
+
+export interface CockroachConnectRetryOptions {
+  /** Total attempts to reach the server at start-up. Default `10`. */
+  attempts?: number;
+  /** Delay between attempts (ms). Default `3000`. */
+  delayMs?: number;
+}
+
+export interface CockroachOptions {
+  /**
+   * Connection name for apps with several databases; inject a named one with
+   * `@InjectDatabase(name)`. Default: the unnamed default connection.
+   */
+  name?: string;
+  /**
+   * A `postgresql://user:password@host:port/database?sslmode=…` string
+   * (`sslmode`, `sslrootcert`, `options=-c …` are understood). Parameters in
+   * the URL take precedence over the discrete fields below.
+   */
+  url?: string;
+  /** Default `localhost`. */
+  host?: string;
+  /** Default `26257`, CockroachDB's SQL port. */
+  port?: number;
+  /** Default `root`. */
+  user?: string;
+  password?: string;
+  /** Default `defaultdb`. */
+  database?: string;
+  /** TLS: `true` verifies against the system CAs; an object is passed to Node's TLS. Default off. */
+  ssl?: boolean | TlsConnectionOptions;
+  /** Shown in `pg_stat_activity` / `SHOW SESSIONS`. Default `nestjs-cockroachdb`. */
+  applicationName?: string;
+  /** How INT8 values are returned (see the README). Default `'string'`. */
+  int8?: Int8Mode;
+  pool?: CockroachPoolOptions;
+  /** Start-up connection attempts. Authentication errors are never retried. */
+  connectRetry?: CockroachConnectRetryOptions;
+  /** Make the database injectable in every module. Default `true`. */
+  isGlobal?: boolean;
+}
+
+/** Implemented by a class given to `forRootAsync({ useClass | useExisting })`. */
+export interface CockroachOptionsFactory {
+  createCockroachOptions(): CockroachFactoryOptions | Promise<CockroachFactoryOptions>;
+}
+
+/** Options a factory may return: the connection's name and scope are fixed before it runs. */
+export type CockroachFactoryOptions = Omit<CockroachOptions, 'name' | 'isGlobal'>;
+
+export interface CockroachAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  name?: string;
+  isGlobal?: boolean;
+  useFactory?: (...args: never[]) => CockroachFactoryOptions | Promise<CockroachFactoryOptions>;
+  inject?: Array<string | symbol | Type<unknown>>;
+  useClass?: Type<CockroachOptionsFactory>;
+  useExisting?: Type<CockroachOptionsFactory>;
+}

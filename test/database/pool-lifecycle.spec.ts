@@ -1,0 +1,99 @@
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Controller, Get, Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { CockroachDatabase, CockroachModule } from '../../src';
+import { countSessions, eventually, killSessions } from '../support/sessions';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let testDb: TestDatabase;
+before(async () => {
+  testDb = await createTestDatabase('pool');
+});
+after(() => testDb.drop());
+
+@Injectable()
+class Probe {
+  constructor(readonly db: CockroachDatabase) {}
+}
+
+@Controller()
+class NothingController {
+  @Get() nothing(): string {
+    return '';
+  }
+}
+
+describe('pool lifecycle', () => {
+  it('survives an idle pooled connection killed by the server, and the next query succeeds', async () => {
+    const applicationName = 'pool-kill-idle';
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    const db = await CockroachDatabase.connect({ url: testDb.url, applicationName, pool: { max: 4 } });
+    try {
+      await Promise.all([1, 2, 3].map(() => db.query('SELECT pg_sleep(0.05)')));
+      assert.ok(db.poolStats().idle >= 1, 'the pool holds idle connections');
+      const killed = await killSessions(testDb, applicationName);
+      assert.ok(killed >= 1, 'at least one idle backend was terminated');
+      await eventually(async () => db.poolStats().total, (total) => total === 0);
+      const { rows } = await db.query<{ one: number }>('SELECT 1 AS one');
+      assert.equal(rows[0]!.one, 1);
+      assert.deepEqual(uncaught, []);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await db.close();
+    }
+  });
+
+  it('survives a connection killed while checked out, and reports it to the caller only', async () => {
+    const applicationName = 'pool-kill-busy';
+    const db = await CockroachDatabase.connect({ url: testDb.url, applicationName });
+    try {
+      const slow = db.query('SELECT pg_sleep(5)');
+      await eventually(() => countSessions(testDb, applicationName), (n) => n === 1);
+      await killSessions(testDb, applicationName);
+      await assert.rejects(slow);
+      assert.equal((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('leaves no connection open on the server after app.close()', async () => {
+    const applicationName = 'pool-app-close';
+    const moduleRef = await Test.createTestingModule({
+      imports: [CockroachModule.forRoot({ url: testDb.url, applicationName, pool: { max: 5 } })],
+      controllers: [NothingController],
+      providers: [Probe],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    const { db } = app.get(Probe);
+    await Promise.all(Array.from({ length: 5 }, () => db.query('SELECT pg_sleep(0.05)')));
+    assert.equal(await countSessions(testDb, applicationName), 5);
+    await app.close();
+    assert.equal(db.poolStats().total, 0);
+    const remaining = await eventually(() => countSessions(testDb, applicationName), (n) => n === 0);
+    assert.equal(remaining, 0);
+  });
+
+  it('retires connections after their lifetime instead of reusing them', async () => {
+    const applicationName = 'pool-lifetime';
+    const db = await CockroachDatabase.connect({
+      url: testDb.url,
+      applicationName,
+      pool: { maxLifetimeSeconds: 1, maxLifetimeJitterSeconds: 0 },
+    });
+    try {
+      const pid = async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const first = await pid();
+      assert.equal(await pid(), first, 'a young connection is reused');
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      assert.notEqual(await pid(), first, 'an expired connection is replaced');
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  main: string;
+  types: string;
+  exports: Record<string, { types?: string; default?: string } | string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+describe('package manifest', () => {
+  it('declares every package imported from src/ as a dependency or peer dependency', () => {
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const builtins = new Set(builtinModules);
+    const imported = new Map<string, string>();
+    for (const file of sourceFiles(join(root, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*)['"]([^'"]+)['"]/g)) {
+        const specifier = match[1]!;
+        if (specifier.startsWith('.') || specifier.startsWith('node:') || builtins.has(specifier)) continue;
+        imported.set(packageName(specifier), file);
+      }
+    }
+    assert.ok(imported.has('pg') && imported.has('@nestjs/common'), 'the scan finds the imports it is meant to check');
+    for (const [name, file] of imported) {
+      assert.ok(declared.has(name), `${name} (imported by ${file}) is not a dependency or peer dependency`);
+    }
+  });
+
+  it('keeps Nest, pg, reflect-metadata and rxjs as peer dependencies, installed for development', () => {
+    for (const name of ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs', 'pg']) {
+      assert.ok(manifest.peerDependencies?.[name], `${name} is a peer dependency`);
+      assert.ok(manifest.devDependencies?.[name], `${name} is a dev dependency`);
+      assert.equal(manifest.dependencies?.[name], undefined, `${name} is not a hard dependency`);
+    }
+  });
+
+  it('exports types next to the CommonJS entry that the build emits', () => {
+    const entry = manifest.exports['.'];
+    assert.ok(typeof entry === 'object', 'exports["."] is a conditions object');
+    assert.equal(entry.types, './dist/index.d.ts');
+    assert.equal(entry.default, './dist/index.js');
+    assert.equal(Object.keys(entry)[0], 'types', 'types must come first for TypeScript to pick it');
+    const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+      compilerOptions: { rootDir: string; outDir: string; declaration: boolean };
+      include: string[];
+    };
+    assert.deepEqual(
+      [build.compilerOptions.rootDir, build.compilerOptions.outDir, build.compilerOptions.declaration, build.include],
+      ['src', 'dist', true, ['src']],
+      'tsconfig.build.json turns src/index.ts into dist/index.js and dist/index.d.ts',
+    );
+  });
+});

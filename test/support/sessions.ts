@@ -1,0 +1,44 @@
+import type { TestDatabase } from './test-database';
+
+/** Server sessions opened with this application_name, on either dialect. */
+export async function countSessions(db: TestDatabase, applicationName: string): Promise<number> {
+  const rows =
+    db.dialect === 'cockroach'
+      ? await db.admin<{ n: string }>(
+          'SELECT count(*)::INT8 AS n FROM [SHOW CLUSTER SESSIONS] WHERE application_name = $1',
+          [applicationName],
+        )
+      : await db.admin<{ n: string }>(
+          'SELECT count(*)::INT8 AS n FROM pg_stat_activity WHERE application_name = $1',
+          [applicationName],
+        );
+  return Number(rows[0]!.n);
+}
+
+/** Kills every server session with this application_name, as an operator or a failing node would. */
+export async function killSessions(db: TestDatabase, applicationName: string): Promise<number> {
+  if (db.dialect === 'cockroach') {
+    const before = await countSessions(db, applicationName);
+    await db.admin(
+      'CANCEL SESSIONS IF EXISTS (SELECT session_id FROM [SHOW CLUSTER SESSIONS] WHERE application_name = $1)',
+      [applicationName],
+    );
+    return before;
+  }
+  const rows = await db.admin(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+    [applicationName],
+  );
+  return rows.length;
+}
+
+/** Polls until the condition holds or the timeout passes; returns the last value. */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await probe();
+  }
+  return value;
+}
