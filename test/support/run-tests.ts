@@ -24,6 +24,9 @@ async function main(): Promise<number> {
 
   const server = await startDatabaseServer();
   console.log(`Database server: ${server.kind}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void server.stop().finally(() => process.exit(130)));
+  }
   const summaryDir = mkdtempSync(join(tmpdir(), 'nestjs-cockroachdb-summary-'));
   const summaryFile = join(summaryDir, 'summary.json');
   let exitCode = 1;
