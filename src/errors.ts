@@ -46,3 +46,67 @@ export class UnsafeIntegerError extends CockroachError {
     );
   }
 }
+
+/**
+ * A transaction kept failing with retryable errors (SQLSTATE 40001) until
+ * `maxAttempts` ran out. `cause` is the last retryable error.
+ */
+export class ExceededMaxAttemptsError extends CockroachError {
+  constructor(
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(`Transaction gave up after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/** `runTransaction` was called inside an active transaction, which it would otherwise silently join. */
+export class NestedTransactionError extends CockroachError {}
+
+/**
+ * The connection failed (or the server answered 40003) while committing: the
+ * transaction may or may not have committed. Never retried automatically —
+ * retrying could apply the change twice. Check the data, or make the work
+ * idempotent and retry yourself.
+ */
+export class AmbiguousCommitError extends CockroachError {}
+
+/** The connected server cannot do what was asked (e.g. an exact AS OF SYSTEM TIME on PostgreSQL). */
+export class UnsupportedFeatureError extends CockroachError {}
+
+/**
+ * The transaction body swallowed a failed statement and returned normally.
+ * The server had already aborted the transaction, so reporting success
+ * would be a lie; `cause` is the swallowed error.
+ */
+export class TransactionAbortedError extends CockroachError {}
+
+/** A new transaction was refused because the database is shutting down. */
+export class DatabaseClosingError extends CockroachError {}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A table definition, a value, a filter or a query option was refused before
+ * any SQL was sent: an unknown column, a value of the wrong type, a key that
+ * could reach an object's prototype. `table` and `column` say where, when known.
+ */
+export class ValidationError extends CockroachError {
+  constructor(
+    readonly table: string | undefined,
+    readonly column: string | undefined,
+    /** What is wrong, without the location. */
+    readonly problem: string,
+  ) {
+    super(`${describeLocation(table, column)}${problem}`);
+  }
+}
+
+function describeLocation(table: string | undefined, column: string | undefined): string {
+  if (table !== undefined && column !== undefined) return `Table "${table}", column "${column}": `;
+  if (table !== undefined) return `Table "${table}": `;
+  if (column !== undefined) return `Column "${column}": `;
+  return '';
+}

@@ -8,3 +8,15 @@ export { sql, SqlFragment, type SqlQuery } from './database/sql.template';
 export { checkDatabaseHealth, type DatabaseHealth } from './health/database-health';
 export * from './errors';
 export type * from './interfaces/cockroach-options.interface';
+export { Transactional } from './transaction/transactional.decorator';
+export { afterCommit, runTransaction, type Transaction, type TransactionCallback } from './transaction/transaction-api';
+export type {
+  TransactionOptions,
+  TransactionPriority,
+  IsolationLevel,
+  Propagation,
+  RetryStrategy,
+  RetryOptions,
+  RetryInfo,
+} from './transaction/transaction-options';
+export type { TransactionStats } from './database/cockroach-database.service';

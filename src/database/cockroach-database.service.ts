@@ -1,11 +1,34 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { QueryResultRow } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PoolClient, QueryResult as PgQueryResult, QueryResultRow } from 'pg';
 import type { CockroachOptions } from '../interfaces/cockroach-options.interface';
+import { registerDatabase, unregisterDatabase } from '../transaction/database-registry';
+import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api';
+import { activeTransaction } from '../transaction/transaction-context';
+import {
+  resolveTransactionOptions,
+  type ResolvedTransactionOptions,
+  type TransactionOptions,
+} from '../transaction/transaction-options';
 import { ConnectionPool, type PoolStats } from './connection.pool';
+import { isConnectionFailure } from './connection-failure';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver';
 import type { Dialect, ServerInfo } from './server-info';
 import type { SqlQuery } from './sql.template';
 import { connectAtStartup } from './startup-connect';
+
+/** Counters since connect; every retry is visible here. */
+export interface TransactionStats {
+  /** Attempts started, first tries and retries alike. */
+  attempts: number;
+  retries: number;
+  commits: number;
+  rollbacks: number;
+  /** Transactions that ran out of attempts (`ExceededMaxAttemptsError`). */
+  exceeded: number;
+  /** Commits whose outcome is unknown (`AmbiguousCommitError`). */
+  ambiguous: number;
+}
 
 export interface QueryResult<TRow> {
   rows: TRow[];
@@ -19,8 +42,18 @@ export interface QueryResult<TRow> {
  * when there is one.
  */
 export class CockroachDatabase implements OnApplicationShutdown {
-  private readonly logger: Logger;
+  /** @internal */ readonly logger: Logger;
+  /** @internal */ readonly transactionStats: TransactionStats = {
+    attempts: 0,
+    retries: 0,
+    commits: 0,
+    rollbacks: 0,
+    exceeded: 0,
+    ambiguous: 0,
+  };
   private closing: Promise<void> | undefined;
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly warned = new Set<string>();
 
   /** @internal Use `CockroachDatabase.connect()` or `CockroachModule.forRoot()`. */
   constructor(
@@ -31,6 +64,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
     logger: Logger,
   ) {
     this.logger = logger;
+    registerDatabase(this);
   }
 
   /**
@@ -69,10 +103,21 @@ export class CockroachDatabase implements OnApplicationShutdown {
     params?: readonly unknown[],
   ): Promise<QueryResult<TRow>> {
     const { text, values } = typeof query === 'string' ? { text: query, values: params ?? [] } : query;
+    const transaction = activeTransaction(this);
+    if (transaction) {
+      try {
+        const result = (await this.send(transaction.client, text, values)) as PgQueryResult<TRow>;
+        return { rows: result.rows, rowCount: result.rowCount };
+      } catch (error) {
+        // Remembered so the owner cannot commit over it if the caller swallows it.
+        transaction.swallowedError ??= error;
+        throw error;
+      }
+    }
     const client = await this.pool.acquire();
     let broken = false;
     try {
-      const result = await client.query<TRow>(text, values as unknown[]);
+      const result = (await this.send(client, text, values)) as PgQueryResult<TRow>;
       return { rows: result.rows, rowCount: result.rowCount };
     } catch (error) {
       broken = isConnectionFailure(error);
@@ -82,28 +127,88 @@ export class CockroachDatabase implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Joins the active transaction, or owns a new one that retries `callback`
+   * on restart errors (see `@Transactional` for the rules).
+   */
+  transaction<T>(callback: TransactionCallback<T>, options?: TransactionOptions): Promise<T> {
+    return transaction(this, callback, options);
+  }
+
+  /** Owns a new transaction, retrying `callback`; throws `NestedTransactionError` inside another one. */
+  runTransaction<T>(callback: TransactionCallback<T>, options?: TransactionOptions): Promise<T> {
+    return runTransaction(this, callback, options);
+  }
+
+  /** A savepoint inside a transaction (rolls back only its own part on error), else a transaction. */
+  atomic<T>(callback: TransactionCallback<T>): Promise<T> {
+    return atomic(this, callback);
+  }
+
+  /** Transaction counters since connect. */
+  stats(): Readonly<TransactionStats> {
+    return { ...this.transactionStats };
+  }
+
   /** Pool figures for health checks and dashboards. */
   poolStats(): PoolStats {
     return this.pool.stats();
   }
 
-  /** Ends the pool. Safe to call more than once. */
+  /**
+   * Refuses new transactions, gives running ones `shutdownTimeoutMs` to
+   * finish, then ends the pool. Safe to call more than once.
+   */
   close(): Promise<void> {
-    this.closing ??= this.pool.end().then(() => this.logger.log(`Connection "${this.name}" closed`));
+    this.closing ??= this.drainAndEnd();
     return this.closing;
+  }
+
+  get isClosing(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** @internal Every statement goes through here, so `onQuery` sees all of them. */
+  send(client: PoolClient, text: string, values: readonly unknown[] = []): Promise<PgQueryResult | PgQueryResult[]> {
+    this.options.onQuery?.({ text, values, connection: this.name });
+    return client.query(text, values as unknown[]);
+  }
+
+  /** @internal Validates per-call options on top of this connection's `retry` defaults. */
+  resolveTransactionOptions(options: TransactionOptions | undefined): ResolvedTransactionOptions {
+    return resolveTransactionOptions(options, this.options.retry);
+  }
+
+  /** @internal Keeps count of running owner transactions for a graceful shutdown. */
+  trackTransaction<T>(running: Promise<T>): Promise<T> {
+    this.running.add(running);
+    const untrack = () => this.running.delete(running);
+    running.then(untrack, untrack);
+    return running;
+  }
+
+  /** @internal */
+  warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.logger.warn(message);
+  }
+
+  private async drainAndEnd(): Promise<void> {
+    unregisterDatabase(this);
+    if (this.running.size > 0) {
+      const settled = Promise.allSettled([...this.running]);
+      const timeout = sleep(this.options.shutdownTimeoutMs, 'timeout', { ref: false });
+      if ((await Promise.race([settled, timeout])) === 'timeout') {
+        this.logger.warn(`${this.running.size} transaction(s) still running after ${this.options.shutdownTimeoutMs} ms; closing anyway`);
+      }
+    }
+    await this.pool.end();
+    this.logger.log(`Connection "${this.name}" closed`);
   }
 
   /** Closes on shutdown rather than on module destroy, so other providers can still use the database while they stop. */
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
-}
-
-/** An error that came from the socket rather than from SQL: the connection cannot be trusted again. */
-export function isConnectionFailure(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = 'code' in error ? String(error.code) : '';
-  // SQL errors carry a five-character SQLSTATE; class 08 is "connection exception", 57P01-03 are admin/crash shutdowns.
-  if (/^[0-9A-Z]{5}$/.test(code)) return code.startsWith('08') || /^57P0[123]$/.test(code);
-  return true;
 }

@@ -1,7 +1,8 @@
 import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { ConfigurationError } from '../errors';
-import type { CockroachOptions, Int8Mode } from '../interfaces/cockroach-options.interface';
+import type { CockroachOptions, Int8Mode, QueryEvent } from '../interfaces/cockroach-options.interface';
+import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options';
 
 export const DEFAULT_CONNECTION_NAME = 'default';
 
@@ -31,6 +32,9 @@ export interface ResolvedCockroachOptions {
     maxLifetimeJitterSeconds: number;
   };
   connectRetry: { attempts: number; delayMs: number };
+  retry: ResolvedRetryOptions;
+  shutdownTimeoutMs: number;
+  onQuery: ((event: QueryEvent) => void) | undefined;
 }
 
 const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint', 'number'];
@@ -110,6 +114,9 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
       attempts: optionalInteger('connectRetry.attempts', connectRetry.attempts, 1, 1000) ?? 10,
       delayMs: optionalInteger('connectRetry.delayMs', connectRetry.delayMs, 0, 600_000) ?? 3000,
     },
+    retry: resolveRetryOptions(options.retry, undefined, 'retry.'),
+    shutdownTimeoutMs: optionalInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0, 600_000) ?? 10_000,
+    onQuery: optionalFunction('onQuery', options.onQuery),
   };
 }
 
@@ -151,6 +158,11 @@ function optionalInteger(option: string, value: unknown, min: number, max: numbe
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigurationError(option, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
   }
+  return value;
+}
+
+function optionalFunction<T>(option: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'expected a function');
   return value;
 }
 

@@ -1,5 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { ModuleMetadata, Type } from '@nestjs/common';
+import type { RetryOptions } from '../transaction/transaction-options';
 
 /** How INT8 (CockroachDB's `INT`) values come back from queries. */
 export type Int8Mode = 'string' | 'bigint' | 'number';
@@ -64,6 +65,15 @@ export interface CockroachOptions {
   pool?: CockroachPoolOptions;
   /** Start-up connection attempts. Authentication errors are never retried. */
   connectRetry?: CockroachConnectRetryOptions;
+  /** Defaults for every transaction on this connection (each overridable per call). */
+  retry?: RetryOptions;
+  /**
+   * On shutdown, running transactions get this long (ms) to finish before the
+   * pool is closed; new ones are refused at once. Default `10000`.
+   */
+  shutdownTimeoutMs?: number;
+  /** Called with every statement sent to the server, transaction control included (logging, tracing, tests). */
+  onQuery?: (event: QueryEvent) => void;
   /** Make the database injectable in every module. Default `true`. */
   isGlobal?: boolean;
 }
@@ -83,4 +93,11 @@ export interface CockroachAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   inject?: Array<string | symbol | Type<unknown>>;
   useClass?: Type<CockroachOptionsFactory>;
   useExisting?: Type<CockroachOptionsFactory>;
+}
+
+export interface QueryEvent {
+  text: string;
+  values: readonly unknown[];
+  /** The connection's name. */
+  connection: string;
 }

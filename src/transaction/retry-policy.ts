@@ -1,0 +1,39 @@
+import type { Dialect } from '../database/server-info';
+
+/** SQLSTATE of an error or of any error in its `cause` chain. */
+function sqlStates(error: unknown): string[] {
+  const states: string[] = [];
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    if ('code' in current && typeof current.code === 'string') states.push(current.code);
+    current = current.cause;
+  }
+  return states;
+}
+
+/**
+ * Errors the server asks the client to retry: 40001 (serialization failure,
+ * CockroachDB's "restart transaction") and its legacy CockroachDB code CR000;
+ * on PostgreSQL also 40P01, a deadlock victim. Matched on SQLSTATE anywhere in
+ * the cause chain, never on message text.
+ */
+export function isRetryable(error: unknown, dialect: Dialect): boolean {
+  return sqlStates(error).some((code) => code === '40001' || code === 'CR000' || (dialect === 'postgres' && code === '40P01'));
+}
+
+/** 40003: "statement completion unknown", CockroachDB's word for an ambiguous commit. */
+export function isAmbiguousResult(error: unknown): boolean {
+  return sqlStates(error).includes('40003');
+}
+
+/**
+ * Capped exponential backoff with full jitter: a random pause in
+ * [0, min(max, initial · 2^(n-1))] before the n-th delayed retry, so
+ * contenders that collided do not collide again in lockstep.
+ */
+export function backoffDelay(delayedRetry: number, initialDelayMs: number, maxDelayMs: number): number {
+  const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, delayedRetry - 1));
+  return Math.round(Math.random() * ceiling);
+}

@@ -1,0 +1,62 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PoolClient } from 'pg';
+import type { CockroachDatabase } from '../database/cockroach-database.service';
+import type { ResolvedTransactionOptions } from './transaction-options';
+
+/**
+ * One attempt of one transaction: the connection it holds and what happened
+ * on it. A retry gets a fresh context, so hooks and failures of a failed
+ * attempt never leak into the next one.
+ */
+export class TransactionContext {
+  /** A statement failed and the body did not let the error escape (cleared by an `atomic()` rollback). */
+  swallowedError: unknown;
+  readonly afterCommit: Array<() => unknown> = [];
+  private savepoints = 0;
+
+  constructor(
+    readonly db: CockroachDatabase,
+    readonly client: PoolClient,
+    readonly options: ResolvedTransactionOptions,
+    readonly attempt: number,
+  ) {}
+
+  nextSavepointName(): string {
+    return `atomic_${++this.savepoints}`;
+  }
+}
+
+/** Active transactions of the current async call chain, one per database. */
+interface TransactionScope {
+  readonly byDatabase: ReadonlyMap<CockroachDatabase, TransactionContext>;
+  /** The innermost transaction, whichever database it is on (for `afterCommit`). */
+  readonly innermost: TransactionContext;
+}
+
+const storage = new AsyncLocalStorage<TransactionScope>();
+
+export function activeTransaction(db: CockroachDatabase): TransactionContext | undefined {
+  return storage.getStore()?.byDatabase.get(db);
+}
+
+export function innermostTransaction(): TransactionContext | undefined {
+  return storage.getStore()?.innermost;
+}
+
+/** Runs `body` with `context` as the active transaction of its database. */
+export function runInTransaction<T>(context: TransactionContext, body: () => T): T {
+  const outer = storage.getStore()?.byDatabase ?? new Map();
+  const byDatabase = new Map(outer);
+  byDatabase.set(context.db, context);
+  return storage.run({ byDatabase, innermost: context }, body);
+}
+
+/** Runs `body` outside any transaction of `db` (for `propagation: 'requiresNew'`). */
+export function runOutsideTransaction<T>(db: CockroachDatabase, body: () => T): T {
+  const scope = storage.getStore();
+  if (!scope?.byDatabase.has(db)) return body();
+  const byDatabase = new Map(scope.byDatabase);
+  byDatabase.delete(db);
+  const innermost = [...byDatabase.values()].pop();
+  return innermost ? storage.run({ byDatabase, innermost }, body) : storage.exit(body);
+}

@@ -1,0 +1,165 @@
+import { ConfigurationError } from '../errors';
+import { parseAsOfSystemTime, type AsOfSystemTime } from './as-of-system-time';
+
+export type TransactionPriority = 'low' | 'normal' | 'high';
+export type IsolationLevel = 'serializable' | 'read committed';
+/**
+ * - `required` (default): join the active transaction, or start one.
+ * - `requiresNew`: always start an independent transaction on another connection.
+ * - `mandatory`: join the active transaction; throw if there is none.
+ * - `never`: throw if a transaction is active.
+ */
+export type Propagation = 'required' | 'requiresNew' | 'mandatory' | 'never';
+/**
+ * - `savepoint`: CockroachDB's client-side retry protocol (`SAVEPOINT cockroach_restart`).
+ * - `restart`: `ROLLBACK`, back off, `BEGIN` afresh (what PostgreSQL needs).
+ * - `auto` (default): `savepoint` on CockroachDB, `restart` on PostgreSQL.
+ */
+export type RetryStrategy = 'auto' | 'savepoint' | 'restart';
+
+export interface RetryInfo {
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  error: unknown;
+  /** The pause before the next attempt (0: re-run at once through the savepoint). */
+  delayMs: number;
+  strategy: 'savepoint' | 'restart';
+}
+
+/** Module-wide defaults for transactions (`forRoot({ retry })`), each overridable per call. */
+export interface RetryOptions {
+  /** Total attempts, the first included. Default `10`. */
+  maxAttempts?: number;
+  strategy?: RetryStrategy;
+  /** Backoff before the first delayed retry (ms); doubles each time, with full jitter. Default `10`. */
+  initialDelayMs?: number;
+  /** Backoff cap (ms). Default `1000`. */
+  maxDelayMs?: number;
+  /**
+   * Savepoint protocol only: retries re-run at once through
+   * `ROLLBACK TO SAVEPOINT`, keeping the transaction's place (and locks),
+   * this many times before backing off with a full `ROLLBACK`. Default `1`.
+   */
+  immediateRetries?: number;
+  /** Called before every retry. */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface TransactionOptions extends RetryOptions {
+  /** `BEGIN … PRIORITY`; CockroachDB only (ignored, logged once, on PostgreSQL). */
+  priority?: TransactionPriority;
+  /**
+   * A historical, read-only transaction: a `Date`, a negative interval
+   * (`'-10s'`, `'-1m30s'`) or `'follower_read_timestamp()'`.
+   */
+  asOfSystemTime?: Date | string;
+  readOnly?: boolean;
+  /** Default `'serializable'`. */
+  isolation?: IsolationLevel;
+  propagation?: Propagation;
+  /** The named connection to use; default the default connection. */
+  connection?: string;
+}
+
+export interface ResolvedRetryOptions {
+  maxAttempts: number;
+  strategy: RetryStrategy;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  immediateRetries: number;
+  onRetry: ((info: RetryInfo) => void) | undefined;
+}
+
+export interface ResolvedTransactionOptions extends ResolvedRetryOptions {
+  priority: TransactionPriority | undefined;
+  asOfSystemTime: AsOfSystemTime | undefined;
+  readOnly: boolean;
+  isolation: IsolationLevel;
+  propagation: Propagation;
+  connection: string | undefined;
+}
+
+export const DEFAULT_RETRY: ResolvedRetryOptions = {
+  maxAttempts: 10,
+  strategy: 'auto',
+  initialDelayMs: 10,
+  maxDelayMs: 1000,
+  immediateRetries: 1,
+  onRetry: undefined,
+};
+
+const PRIORITIES: readonly TransactionPriority[] = ['low', 'normal', 'high'];
+const ISOLATIONS: readonly IsolationLevel[] = ['serializable', 'read committed'];
+const PROPAGATIONS: readonly Propagation[] = ['required', 'requiresNew', 'mandatory', 'never'];
+const STRATEGIES: readonly RetryStrategy[] = ['auto', 'savepoint', 'restart'];
+
+/** Validates retry settings, e.g. the module's `retry` option, on top of `base`. */
+export function resolveRetryOptions(
+  options: RetryOptions | undefined,
+  base: ResolvedRetryOptions = DEFAULT_RETRY,
+  prefix = '',
+): ResolvedRetryOptions {
+  if (options === undefined) return base;
+  if (options === null || typeof options !== 'object') throw new ConfigurationError(prefix || 'options', 'expected an object');
+  const name = (key: string) => `${prefix}${key}`;
+  return {
+    maxAttempts: integer(name('maxAttempts'), options.maxAttempts, 1, 1000) ?? base.maxAttempts,
+    strategy: oneOf(name('strategy'), options.strategy, STRATEGIES) ?? base.strategy,
+    initialDelayMs: integer(name('initialDelayMs'), options.initialDelayMs, 0, 60_000) ?? base.initialDelayMs,
+    maxDelayMs: integer(name('maxDelayMs'), options.maxDelayMs, 0, 600_000) ?? base.maxDelayMs,
+    immediateRetries: integer(name('immediateRetries'), options.immediateRetries, 0, 1000) ?? base.immediateRetries,
+    onRetry: fn(name('onRetry'), options.onRetry) ?? base.onRetry,
+  };
+}
+
+/**
+ * Validates a transaction's options before any SQL is sent: a typo in a
+ * decorator argument fails the call with the option named, not mid-transaction.
+ */
+export function resolveTransactionOptions(
+  options: TransactionOptions | undefined,
+  defaults: ResolvedRetryOptions = DEFAULT_RETRY,
+): ResolvedTransactionOptions {
+  const retry = resolveRetryOptions(options ?? {}, defaults);
+  const given = options ?? {};
+  if (given.readOnly !== undefined && typeof given.readOnly !== 'boolean') {
+    throw new ConfigurationError('readOnly', 'expected a boolean');
+  }
+  if (given.connection !== undefined && (typeof given.connection !== 'string' || given.connection === '')) {
+    throw new ConfigurationError('connection', 'expected a connection name');
+  }
+  const asOfSystemTime = given.asOfSystemTime === undefined ? undefined : parseAsOfSystemTime(given.asOfSystemTime);
+  if (asOfSystemTime && given.readOnly === false) {
+    throw new ConfigurationError('readOnly', 'a transaction AS OF SYSTEM TIME is read-only');
+  }
+  return {
+    ...retry,
+    priority: oneOf('priority', given.priority, PRIORITIES),
+    asOfSystemTime,
+    readOnly: given.readOnly ?? asOfSystemTime !== undefined,
+    isolation: oneOf('isolation', given.isolation, ISOLATIONS) ?? 'serializable',
+    propagation: oneOf('propagation', given.propagation, PROPAGATIONS) ?? 'required',
+    connection: given.connection,
+  };
+}
+
+function integer(option: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(option, `expected an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) {
+    throw new ConfigurationError(option, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as T;
+}
+
+function fn<T>(option: string, value: T | undefined): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'expected a function');
+  return value;
+}

@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PoolClient, QueryResult } from 'pg';
+import type { CockroachDatabase } from '../database/cockroach-database.service';
+import { isConnectionFailure } from '../database/connection-failure';
+import { AmbiguousCommitError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors';
+import { backoffDelay, isAmbiguousResult, isRetryable } from './retry-policy';
+import { runInTransaction, TransactionContext } from './transaction-context';
+import type { ResolvedTransactionOptions } from './transaction-options';
+import { beginStatement, statements } from './transaction-statements';
+
+/** Thrown inside the loop when the body returned normally over a failed statement. */
+class SwallowedStatementError extends Error {
+  constructor(readonly swallowed: unknown) {
+    super('swallowed');
+  }
+}
+
+/**
+ * The retry loop of the transaction's owner: BEGIN, run the body, COMMIT; on
+ * a retryable error run the whole body again, as CockroachDB asks clients to.
+ *
+ * Savepoint protocol (CockroachDB): `BEGIN …; SAVEPOINT cockroach_restart` →
+ * body → `RELEASE SAVEPOINT cockroach_restart; COMMIT`. A retry first rolls
+ * back to the savepoint and re-runs at once, which keeps the transaction's
+ * timestamp and priority, so it wins on the next try. When a pause is due it
+ * ROLLBACKs first: sleeping while holding the savepoint would hold its locks
+ * and stall every transaction queued behind them.
+ *
+ * Restart protocol (PostgreSQL): a failed serializable transaction cannot be
+ * rescued by a savepoint there, so ROLLBACK, back off, BEGIN afresh.
+ */
+export async function runOwnedTransaction<T>(
+  db: CockroachDatabase,
+  options: ResolvedTransactionOptions,
+  body: (context: TransactionContext) => Promise<T>,
+): Promise<T> {
+  const strategy = options.strategy === 'auto' ? (db.dialect === 'cockroach' ? 'savepoint' : 'restart') : options.strategy;
+  const begin = strategy === 'savepoint' ? statements.beginWithSavepoint(beginStatement(options, db.server)) : beginStatement(options, db.server);
+  const commit = strategy === 'savepoint' ? statements.releaseAndCommit : statements.commit;
+  const stats = db.transactionStats;
+
+  let client: PoolClient | undefined;
+  let open = false; // a transaction is open on `client`
+  let broken = false;
+  let immediateRetries = 0;
+  let delayedRetries = 0;
+
+  const rollback = async () => {
+    if (!client || !open) return;
+    open = false;
+    try {
+      await db.send(client, statements.rollback);
+    } catch {
+      broken = true; // the server will roll back when the connection closes
+    }
+  };
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      stats.attempts++;
+      let committing = false;
+      try {
+        client ??= await db.pool.acquire();
+        if (!open) {
+          await db.send(client, begin);
+          open = true;
+        }
+        const context = new TransactionContext(db, client, options, attempt);
+        const result = await runInTransaction(context, () => body(context));
+        if (context.swallowedError !== undefined) throw new SwallowedStatementError(context.swallowedError);
+
+        committing = true;
+        const outcome = await db.send(client, commit);
+        open = false;
+        if (lastCommand(outcome) === 'ROLLBACK') {
+          // PostgreSQL answers COMMIT on an aborted transaction with ROLLBACK, not an error.
+          throw new TransactionAbortedError('COMMIT was answered with ROLLBACK: the transaction had failed and nothing was saved');
+        }
+        stats.commits++;
+        db.pool.release(client);
+        client = undefined;
+        await runAfterCommitHooks(db, context.afterCommit);
+        return result;
+      } catch (thrown) {
+        const error = thrown instanceof SwallowedStatementError ? thrown.swallowed : thrown;
+        const lostConnection = isConnectionFailure(error) && !(error instanceof TransactionAbortedError);
+        if (committing && (lostConnection || isAmbiguousResult(error))) {
+          broken = true;
+          open = false;
+          stats.ambiguous++;
+          throw new AmbiguousCommitError(
+            'The connection failed during COMMIT: the transaction may or may not have committed',
+            { cause: error },
+          );
+        }
+        if (error instanceof TransactionAbortedError) throw error;
+        if (committing && strategy === 'restart') open = false; // a failed COMMIT ends the transaction
+        if (lostConnection && client) {
+          // Safe to retry: nothing was committed. The next attempt takes a new connection.
+          db.pool.release(client, true);
+          client = undefined;
+          open = false;
+        }
+        if (!lostConnection && !isRetryable(error, db.dialect)) {
+          await rollback();
+          stats.rollbacks++;
+          if (thrown instanceof SwallowedStatementError) {
+            throw new TransactionAbortedError(
+              'A statement failed inside the transaction and the error was caught without being rethrown; the transaction was rolled back',
+              { cause: error },
+            );
+          }
+          throw error;
+        }
+        if (attempt >= options.maxAttempts) {
+          await rollback();
+          stats.rollbacks++;
+          stats.exceeded++;
+          throw new ExceededMaxAttemptsError(attempt, error);
+        }
+
+        stats.retries++;
+        let delayMs = 0;
+        if (strategy === 'savepoint' && open && client && immediateRetries < options.immediateRetries) {
+          immediateRetries++;
+          await db.send(client, statements.rollbackToRestart);
+        } else {
+          await rollback();
+          delayedRetries++;
+          delayMs = backoffDelay(delayedRetries, options.initialDelayMs, options.maxDelayMs);
+        }
+        const code = error instanceof Error && 'code' in error ? String(error.code) : 'connection lost';
+        db.logger.debug(`Transaction attempt ${attempt} failed (${code}); retrying ${delayMs ? `in ${delayMs} ms` : 'now'} (${strategy})`);
+        options.onRetry?.({ attempt, error, delayMs, strategy });
+        if (delayMs > 0) await sleep(delayMs);
+      }
+    }
+  } finally {
+    if (client) {
+      await rollback();
+      db.pool.release(client, broken);
+    }
+  }
+}
+
+function lastCommand(outcome: QueryResult | QueryResult[]): string {
+  const last = Array.isArray(outcome) ? outcome[outcome.length - 1] : outcome;
+  return last?.command ?? '';
+}
+
+/** After-commit hooks run once, in order; a failing hook is logged, since the transaction did commit. */
+async function runAfterCommitHooks(db: CockroachDatabase, hooks: ReadonlyArray<() => unknown>): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook();
+    } catch (error) {
+      db.logger.error(`An afterCommit hook failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

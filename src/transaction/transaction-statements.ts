@@ -1,0 +1,28 @@
+import type { ServerInfo } from '../database/server-info';
+import type { ResolvedTransactionOptions } from './transaction-options';
+
+/**
+ * The SQL each protocol sends, in one place. Statements that belong together
+ * share one round trip (the simple-query protocol runs a `;`-separated batch
+ * and stops at the first error).
+ */
+export const RESTART_SAVEPOINT = 'cockroach_restart';
+
+export function beginStatement(options: ResolvedTransactionOptions, server: ServerInfo): string {
+  const modes = [`ISOLATION LEVEL ${options.isolation.toUpperCase()}`];
+  if (options.priority && server.capabilities.transactionPriority) modes.push(`PRIORITY ${options.priority.toUpperCase()}`);
+  if (options.readOnly) modes.push('READ ONLY');
+  if (options.asOfSystemTime && server.capabilities.asOfSystemTime) modes.push(`AS OF SYSTEM TIME ${options.asOfSystemTime.sql}`);
+  return `BEGIN TRANSACTION ${modes.join(', ')}`;
+}
+
+export const statements = {
+  beginWithSavepoint: (begin: string) => `${begin}; SAVEPOINT ${RESTART_SAVEPOINT}`,
+  releaseAndCommit: `RELEASE SAVEPOINT ${RESTART_SAVEPOINT}; COMMIT`,
+  rollbackToRestart: `ROLLBACK TO SAVEPOINT ${RESTART_SAVEPOINT}`,
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+  savepoint: (name: string) => `SAVEPOINT ${name}`,
+  releaseSavepoint: (name: string) => `RELEASE SAVEPOINT ${name}`,
+  rollbackToSavepoint: (name: string) => `ROLLBACK TO SAVEPOINT ${name}`,
+};

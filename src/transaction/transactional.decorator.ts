@@ -1,0 +1,106 @@
+import { isObservable, lastValueFrom, Observable, toArray } from 'rxjs';
+import type { CockroachDatabase } from '../database/cockroach-database.service';
+import { ConfigurationError } from '../errors';
+import { databaseNamed } from './database-registry';
+import { joinOrOwn } from './transaction-api';
+import {
+  resolveTransactionOptions,
+  type ResolvedTransactionOptions,
+  type TransactionOptions,
+  type TransactionPriority,
+} from './transaction-options';
+
+type AnyMethod = (...args: never[]) => unknown;
+
+/** Return types that can never carry a transaction's outcome. */
+const SYNCHRONOUS_RETURN_TYPES: readonly unknown[] = [Number, String, Boolean, Symbol, Array, BigInt];
+
+/**
+ * Runs the method in a transaction. The outermost transactional call in an
+ * async call chain owns the transaction and, on a retryable error, re-invokes
+ * the whole method with the same arguments; nested calls join it.
+ *
+ * `@Transactional()`, `@Transactional({ maxAttempts: 5, priority: 'high' })`,
+ * or the shorthand `@Transactional(5, 'high')`. The method must return a
+ * Promise or an Observable (whose values are held until commit).
+ */
+export function Transactional(options?: TransactionOptions): MethodDecorator;
+export function Transactional(maxAttempts?: number, priority?: TransactionPriority): MethodDecorator;
+export function Transactional(
+  optionsOrMaxAttempts?: TransactionOptions | number,
+  priority?: TransactionPriority,
+): MethodDecorator {
+  const options: TransactionOptions =
+    typeof optionsOrMaxAttempts === 'object' && optionsOrMaxAttempts !== null
+      ? optionsOrMaxAttempts
+      : { maxAttempts: optionsOrMaxAttempts, priority };
+  if (optionsOrMaxAttempts === undefined) delete options.maxAttempts;
+  if (priority === undefined && typeof optionsOrMaxAttempts !== 'object') delete options.priority;
+  // Validate now, at class definition: a bad argument fails the app's start, not a request.
+  resolveTransactionOptions(options);
+
+  return (target, propertyKey, descriptor) => {
+    const original = descriptor.value as unknown;
+    const methodName = `${target.constructor.name}.${String(propertyKey)}`;
+    if (typeof original !== 'function') {
+      throw new ConfigurationError('@Transactional', `${methodName} is not a method`);
+    }
+    const returnType: unknown = Reflect.getMetadata?.('design:returntype', target, propertyKey);
+    if (SYNCHRONOUS_RETURN_TYPES.includes(returnType)) {
+      throw new ConfigurationError('@Transactional', `${methodName} is synchronous; a transactional method must be async or return an Observable`);
+    }
+    const returnsObservable = returnType === Observable;
+    const resolvedFor = new WeakMap<CockroachDatabase, ResolvedTransactionOptions>();
+    const resolve = (db: CockroachDatabase) => {
+      let resolved = resolvedFor.get(db);
+      if (!resolved) resolvedFor.set(db, (resolved = db.resolveTransactionOptions(options)));
+      return resolved;
+    };
+
+    const wrapped = function (this: unknown, ...args: never[]): unknown {
+      const invoke = () => (original as AnyMethod).apply(this, args);
+      const db = databaseNamed(options.connection);
+      if (returnsObservable) {
+        return new Observable((subscriber) => {
+          joinOrOwn(db, () => collect(invoke(), methodName), resolve(db)).then(
+            (values) => {
+              for (const value of values) subscriber.next(value);
+              subscriber.complete();
+            },
+            (error: unknown) => subscriber.error(error),
+          );
+        });
+      }
+      return joinOrOwn(db, () => awaitResult(invoke(), methodName), resolve(db));
+    };
+    copyMetadata(original, wrapped);
+    Object.defineProperty(wrapped, 'name', { value: (original as AnyMethod).name });
+    descriptor.value = wrapped as typeof descriptor.value;
+    return descriptor;
+  };
+}
+
+/** All the values of one attempt's Observable; emitted to the subscriber only after commit. */
+function collect(result: unknown, methodName: string): Promise<unknown[]> {
+  if (!isObservable(result)) {
+    throw new ConfigurationError('@Transactional', `${methodName} is declared to return an Observable but returned ${typeof result}`);
+  }
+  return lastValueFrom(result.pipe(toArray()));
+}
+
+function awaitResult(result: unknown, methodName: string): Promise<unknown> {
+  if (isObservable(result)) {
+    throw new ConfigurationError('@Transactional', `${methodName} returns an Observable: declare its return type as Observable<…> so the transaction can span the subscription`);
+  }
+  if (!(result instanceof Promise) && !(typeof result === 'object' && result !== null && typeof (result as PromiseLike<unknown>).then === 'function')) {
+    throw new ConfigurationError('@Transactional', `${methodName} returned synchronously; a transactional method must be async`);
+  }
+  return Promise.resolve(result);
+}
+
+/** Keeps Nest's metadata (routes, guards, …) set on the original method by decorators applied before this one. */
+function copyMetadata(from: object, to: object): void {
+  for (const key of Reflect.getMetadataKeys?.(from) ?? []) {
+    Reflect.defineMetadata(key, Reflect.getMetadata(key, from), to);
+  }
+}
