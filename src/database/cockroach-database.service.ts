@@ -54,6 +54,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
   private closing: Promise<void> | undefined;
   private readonly running = new Set<Promise<unknown>>();
   private readonly warned = new Set<string>();
+  private readonly brokenClients = new WeakSet<PoolClient>();
 
   /** @internal Use `CockroachDatabase.connect()` or `CockroachModule.forRoot()`. */
   constructor(
@@ -171,7 +172,15 @@ export class CockroachDatabase implements OnApplicationShutdown {
   /** @internal Every statement goes through here, so `onQuery` sees all of them. */
   send(client: PoolClient, text: string, values: readonly unknown[] = []): Promise<PgQueryResult | PgQueryResult[]> {
     this.options.onQuery?.({ text, values, connection: this.name });
-    return client.query(text, values as unknown[]);
+    return client.query(text, values as unknown[]).catch((error: unknown) => {
+      if (isConnectionFailure(error)) this.brokenClients.add(client);
+      throw error;
+    });
+  }
+
+  /** @internal Whether a statement on this client failed at the socket, not in SQL. */
+  isBroken(client: PoolClient): boolean {
+    return this.brokenClients.has(client);
   }
 
   /** @internal Validates per-call options on top of this connection's `retry` defaults. */

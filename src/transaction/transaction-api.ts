@@ -23,7 +23,7 @@ function handle(context: TransactionContext): Transaction {
  * Join the active transaction or own a new one (peewee's `transaction()`):
  * a joined call neither commits nor retries; the owner does both.
  */
-export function transaction<T>(
+export async function transaction<T>(
   db: CockroachDatabase,
   callback: TransactionCallback<T>,
   options?: TransactionOptions,

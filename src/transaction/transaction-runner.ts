@@ -59,8 +59,11 @@ export async function runOwnedTransaction<T>(
     for (let attempt = 1; ; attempt++) {
       stats.attempts++;
       let committing = false;
+      let acquiring = false;
       try {
+        acquiring = !client;
         client ??= await db.pool.acquire();
+        acquiring = false;
         if (!open) {
           await db.send(client, begin);
           open = true;
@@ -83,7 +86,8 @@ export async function runOwnedTransaction<T>(
         return result;
       } catch (thrown) {
         const error = thrown instanceof SwallowedStatementError ? thrown.swallowed : thrown;
-        const lostConnection = isConnectionFailure(error) && !(error instanceof TransactionAbortedError);
+        // Only a failure of our own connection counts: an app error without a SQLSTATE is not one.
+        const lostConnection = acquiring ? isConnectionFailure(error) : client !== undefined && db.isBroken(client);
         if (committing && (lostConnection || isAmbiguousResult(error))) {
           broken = true;
           open = false;

@@ -28,6 +28,7 @@ const SERVER_FLAGS = {
   full_page_writes: 'off',
   max_connections: '300',
   shared_buffers: '128MB',
+  deadlock_timeout: '100ms',
 };
 
 export async function createEmbeddedPostgres(port: number, onLog: (line: string) => void): Promise<EmbeddedPostgres> {

@@ -1,0 +1,111 @@
+import 'reflect-metadata';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Injectable } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { defer, from, lastValueFrom, mergeMap, Observable, toArray } from 'rxjs';
+import { afterCommit, CockroachDatabase, CockroachModule, ConfigurationError, Transactional } from '../../src';
+import { createFlakyFunction } from '../support/flaky-function';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let testDb: TestDatabase;
+let flaky: Awaited<ReturnType<typeof createFlakyFunction>>;
+
+@Injectable()
+class Orders {
+  readonly hookRuns: string[] = [];
+  constructor(private readonly db: CockroachDatabase) {}
+
+  @Transactional()
+  async place(id: number, fail = false): Promise<void> {
+    await this.db.query('INSERT INTO orders VALUES ($1)', [id]);
+    afterCommit(() => this.hookRuns.push(`placed ${id}`));
+    await this.db.query('SELECT flaky()');
+    if (fail) throw new Error('rejected');
+  }
+
+  @Transactional()
+  stream(ids: number[]): Observable<string> {
+    return defer(() =>
+      from(ids).pipe(
+        mergeMap(async (id) => {
+          await this.db.query('INSERT INTO orders VALUES ($1)', [id]);
+          await this.db.query('SELECT flaky()');
+          return `order ${id}`;
+        }, 1),
+      ),
+    );
+  }
+}
+
+let moduleRef: TestingModule;
+before(async () => {
+  testDb = await createTestDatabase('hooks');
+  flaky = await createFlakyFunction(testDb);
+  await testDb.admin('CREATE TABLE orders (id INT8 PRIMARY KEY)');
+  moduleRef = await Test.createTestingModule({
+    imports: [CockroachModule.forRoot({ url: testDb.url, retry: { initialDelayMs: 1 } })],
+    providers: [Orders],
+  }).compile();
+});
+after(async () => {
+  await moduleRef.close();
+  await testDb.drop();
+});
+beforeEach(async () => {
+  await testDb.admin('DELETE FROM orders');
+  moduleRef.get(Orders).hookRuns.length = 0;
+});
+
+describe('afterCommit', () => {
+  it('runs exactly once after a commit that needed retries', async () => {
+    await flaky.reset(2);
+    const orders = moduleRef.get(Orders);
+    await orders.place(1);
+    assert.deepEqual(orders.hookRuns, ['placed 1']);
+  });
+
+  it('never runs after a rollback', async () => {
+    await flaky.reset(0);
+    const orders = moduleRef.get(Orders);
+    await assert.rejects(orders.place(2, true), /rejected/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(orders.hookRuns, []);
+  });
+});
+
+describe('Observable-returning methods', () => {
+  it('emits only after commit, and only the successful attempt’s values', async () => {
+    await flaky.reset(1);
+    const seen: Array<{ value: string; committedRows: number }> = [];
+    const values = await lastValueFrom(
+      moduleRef
+        .get(Orders)
+        .stream([10, 11])
+        .pipe(
+          mergeMap(async (value) => {
+            const rows = await testDb.admin('SELECT id FROM orders');
+            seen.push({ value, committedRows: rows.length });
+            return value;
+          }),
+          toArray(),
+        ),
+    );
+    assert.deepEqual(values, ['order 10', 'order 11']);
+    assert.ok(seen.every((entry) => entry.committedRows === 2), 'each value arrived after the commit was visible');
+  });
+});
+
+describe('synchronous methods', () => {
+  it('are rejected when the class is defined, with a clear error', () => {
+    assert.throws(() => {
+      class Bad {
+        @Transactional()
+        total(): number {
+          return 1;
+        }
+      }
+      return Bad;
+    }, (error: unknown) => error instanceof ConfigurationError && /synchronous/.test(error.message));
+  });
+});
