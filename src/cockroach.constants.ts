@@ -1,5 +1,6 @@
 import { CockroachDatabase } from './database/cockroach-database.service';
 import { DEFAULT_CONNECTION_NAME } from './database/options.resolver';
+import type { AnyTable } from './schema/table.definition';
 
 export { DEFAULT_CONNECTION_NAME };
 
@@ -19,4 +20,13 @@ export function getDatabaseToken(name?: string): typeof CockroachDatabase | stri
 /** @internal The token of a connection's raw (unvalidated) options. */
 export function getOptionsToken(name?: string): string {
   return isDefault(name) ? 'CockroachOptions' : `CockroachOptions:${name}`;
+}
+
+/**
+ * The injection token of a table's `Repository` on a connection, as
+ * `CockroachModule.forFeature()` registers it and `@InjectRepository()` reads
+ * it. Use it to override a repository in tests.
+ */
+export function getRepositoryToken(table: AnyTable, connectionName?: string): string {
+  return isDefault(connectionName) ? `CockroachRepository:${table.name}` : `CockroachRepository:${connectionName}:${table.name}`;
 }

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CockroachCoreModule } from './cockroach-core.module';
+import { createRepositoryProviders } from './cockroach.providers';
 import type { CockroachAsyncOptions, CockroachOptions } from './interfaces/cockroach-options.interface';
+import type { AnyTable } from './schema/table.definition';
 
 /**
  * The module users import: `forRoot` / `forRootAsync` once per connection,
@@ -14,5 +16,15 @@ export class CockroachModule {
 
   static forRootAsync(options: CockroachAsyncOptions): DynamicModule {
     return { module: CockroachModule, imports: [CockroachCoreModule.forRootAsync(options)] };
+  }
+
+  /**
+   * Registers a `Repository` for each table on the connection (default: the
+   * default one), injectable with `@InjectRepository(table, connectionName?)`.
+   * The connection must be visible to the importing module (`isGlobal`, the default).
+   */
+  static forFeature(tables: readonly AnyTable[], connectionName?: string): DynamicModule {
+    const providers = createRepositoryProviders(tables, connectionName);
+    return { module: CockroachModule, providers, exports: providers };
   }
 }

@@ -1,6 +1,13 @@
 import { Inject } from '@nestjs/common';
-import { getDatabaseToken } from '../cockroach.constants';
+import { getDatabaseToken, getRepositoryToken } from '../cockroach.constants';
+import type { AnyTable } from '../schema/table.definition';
 
 /** Injects a connection's `CockroachDatabase`; the default one is also injectable by class. */
 export const InjectDatabase = (name?: string): PropertyDecorator & ParameterDecorator =>
   Inject(getDatabaseToken(name));
+
+/** Injects the `Repository` of a table registered with `CockroachModule.forFeature([table], connectionName?)`. */
+export const InjectRepository = (
+  table: AnyTable,
+  connectionName?: string,
+): PropertyDecorator & ParameterDecorator => Inject(getRepositoryToken(table, connectionName));

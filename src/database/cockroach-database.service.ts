@@ -2,6 +2,8 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient, QueryResult as PgQueryResult, QueryResultRow } from 'pg';
 import type { CockroachOptions } from '../interfaces/cockroach-options.interface';
+import { createTables, dropTables } from '../schema/table.ddl';
+import type { AnyTable } from '../schema/table.definition';
 import { registerDatabase, unregisterDatabase } from '../transaction/database-registry';
 import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api';
 import { activeTransaction } from '../transaction/transaction-context';
@@ -144,6 +146,16 @@ export class CockroachDatabase implements OnApplicationShutdown {
   /** A savepoint inside a transaction (rolls back only its own part on error), else a transaction. */
   atomic<T>(callback: TransactionCallback<T>): Promise<T> {
     return atomic(this, callback);
+  }
+
+  /** Creates the tables and their indexes if they do not exist (idempotent). */
+  createTables(...tables: AnyTable[]): Promise<void> {
+    return createTables(this, ...tables);
+  }
+
+  /** Drops the tables if they exist. */
+  dropTables(...tables: AnyTable[]): Promise<void> {
+    return dropTables(this, ...tables);
   }
 
   /** Transaction counters since connect. */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, ExceededMaxAttemptsError, type RetryStrategy } from '../../src';
+import { CockroachDatabase, ExceededMaxAttemptsError, type RetryInfo, type RetryStrategy } from '../../src';
 import { createFlakyFunction } from '../support/flaky-function';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -44,14 +44,16 @@ for (const strategy of ['savepoint', 'restart'] as const) {
     it('re-runs the body N+1 times and commits once when the server raises 40001 N times', async () => {
       await flaky.reset(3);
       let runs = 0;
+      const retried: RetryInfo[] = [];
       const result = await db.transaction(async (tx) => {
         runs++;
         assert.equal(tx.attempt, runs);
         await db.query('INSERT INTO ledger (id, note) VALUES ($1, $2)', [runs, 'attempt']);
         return (await db.query<{ n: string }>('SELECT flaky() AS n')).rows[0]!.n;
-      });
+      }, { onRetry: (info) => retried.push(info) });
       assert.equal(runs, 4);
       assert.equal(result, '4');
+      assert.deepEqual(retried.map((info) => [info.attempt, info.strategy]), [[1, strategy], [2, strategy], [3, strategy]]);
       assert.equal(await ledgerCount(), 1, 'only the successful attempt’s insert is committed');
       assert.deepEqual(await testDb.admin('SELECT id FROM ledger'), [{ id: '4' }]);
     });

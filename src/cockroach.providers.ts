@@ -1,0 +1,14 @@
+import type { Provider } from '@nestjs/common';
+import { getDatabaseToken, getRepositoryToken } from './cockroach.constants';
+import type { CockroachDatabase } from './database/cockroach-database.service';
+import { Repository } from './repository/table.repository';
+import type { AnyTable } from './schema/table.definition';
+
+/** One `Repository` provider per table, each built on the named connection's database. */
+export function createRepositoryProviders(tables: readonly AnyTable[], connectionName?: string): Provider[] {
+  return tables.map((table) => ({
+    provide: getRepositoryToken(table, connectionName),
+    useFactory: (db: CockroachDatabase) => new Repository(db, table),
+    inject: [getDatabaseToken(connectionName)],
+  }));
+}

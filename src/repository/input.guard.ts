@@ -1,0 +1,49 @@
+import { ValidationError } from '../errors';
+import type { ColumnSpec } from '../schema/column.types';
+import { FORBIDDEN_KEYS, type AnyTable } from '../schema/table.definition';
+
+export interface ColumnEntry {
+  readonly column: string;
+  readonly spec: ColumnSpec;
+  readonly value: unknown;
+}
+
+/**
+ * The own enumerable entries of a caller's object, each matched to a column
+ * of the table. Unknown names, `__proto__`-style keys and symbol keys are
+ * refused: a name reaches SQL only after `table.column()` has vouched for it.
+ */
+export function columnEntries(table: AnyTable, input: unknown, what: string): ColumnEntry[] {
+  const record = ownRecord(table, input, what);
+  return Object.keys(record).map((column) => {
+    const spec = table.column(column);
+    if (!spec) throw new ValidationError(table.name, column, `unknown column in ${what}`);
+    return { column, spec, value: record[column] };
+  });
+}
+
+/** A caller's object as a record, after refusing non-objects, symbol keys and prototype-reaching keys. */
+export function ownRecord(table: AnyTable, input: unknown, what: string): Record<string, unknown> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError(table.name, undefined, `${what} must be an object`);
+  }
+  if (Object.getOwnPropertySymbols(input).length > 0) {
+    throw new ValidationError(table.name, undefined, `${what} has symbol keys`);
+  }
+  const record = input as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (FORBIDDEN_KEYS.has(key)) {
+      throw new ValidationError(table.name, key, `the key "${key}" in ${what} is refused: it could reach an object's prototype`);
+    }
+  }
+  return record;
+}
+
+/** Refuses option names the method does not know, so a typo (`order` for `orderBy`) is not silently ignored. */
+export function checkOptionNames(table: AnyTable, options: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ValidationError(table.name, undefined, `unknown ${what} option "${key}" (expected ${allowed.join(', ')})`);
+    }
+  }
+}

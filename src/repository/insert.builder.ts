@@ -1,0 +1,111 @@
+import { escapeIdentifier } from 'pg';
+import type { SqlQuery } from '../database/sql.template';
+import type { Dialect } from '../database/server-info';
+import { ValidationError } from '../errors';
+import { sqlType } from '../schema/column.sql';
+import type { AnyTable } from '../schema/table.definition';
+import { encodeValue } from '../schema/value.encoder';
+import { checkOptionNames, columnEntries, ownRecord } from './input.guard';
+import { ParamList } from './param.list';
+import { selectList } from './select.builder';
+
+/** PostgreSQL's wire protocol numbers parameters with 16 bits. */
+const MAX_PARAMETERS = 65535;
+
+/**
+ * `INSERT … VALUES (…), (…) RETURNING …` for one or more rows. Columns a row
+ * leaves out get `DEFAULT`, so rows may differ in which optional columns
+ * they give.
+ */
+export function buildInsert(table: AnyTable, rows: readonly unknown[]): SqlQuery {
+  const params = new ParamList();
+  const { columns, values } = valuesClause(table, rows, params);
+  return {
+    text: `INSERT INTO ${escapeIdentifier(table.name)} (${columns.map(escapeIdentifier).join(', ')}) VALUES ${values} RETURNING ${selectList(table)}`,
+    values: params.values,
+  };
+}
+
+/**
+ * Insert-or-update of one row. On CockroachDB, with the primary key as the
+ * conflict target, `UPSERT INTO` (a blind write, no read of the old row);
+ * otherwise, and always on PostgreSQL, `INSERT … ON CONFLICT (…) DO UPDATE`
+ * setting every given column that is not part of the target.
+ */
+export function buildUpsert(table: AnyTable, values: unknown, options: unknown, dialect: Dialect): SqlQuery {
+  const conflict = conflictTarget(table, options);
+  const params = new ParamList();
+  const { columns, values: valuesSql } = valuesClause(table, [values], params);
+  const target = escapeIdentifier(table.name);
+  const columnList = columns.map(escapeIdentifier).join(', ');
+  const returning = `RETURNING ${selectList(table)}`;
+  if (dialect === 'cockroach' && sameColumns(conflict, table.primaryKey)) {
+    return { text: `UPSERT INTO ${target} (${columnList}) VALUES ${valuesSql} ${returning}`, values: params.values };
+  }
+  // With nothing else to set, re-set the key itself: DO NOTHING would return no row.
+  const updated = columns.filter((column) => !conflict.includes(column));
+  const assignments = (updated.length > 0 ? updated : [conflict[0]!])
+    .map((column) => `${escapeIdentifier(column)} = excluded.${escapeIdentifier(column)}`)
+    .join(', ');
+  return {
+    text:
+      `INSERT INTO ${target} (${columnList}) VALUES ${valuesSql} ` +
+      `ON CONFLICT (${conflict.map(escapeIdentifier).join(', ')}) DO UPDATE SET ${assignments} ${returning}`,
+    values: params.values,
+  };
+}
+
+function valuesClause(table: AnyTable, rows: readonly unknown[], params: ParamList): { columns: string[]; values: string } {
+  const entries = rows.map((row) => columnEntries(table, row, 'the values').filter((entry) => entry.value !== undefined));
+  const given = new Set(entries.flatMap((row) => row.map((entry) => entry.column)));
+  // Every row all defaults: name one column and give it DEFAULT, which both dialects accept.
+  const columns = given.size > 0 ? table.columnNames.filter((column) => given.has(column)) : [table.columnNames[0]!];
+  if (rows.length * columns.length > MAX_PARAMETERS) {
+    throw new ValidationError(table.name, undefined, `too many values for one statement (${rows.length} rows × ${columns.length} columns); insert in smaller batches`);
+  }
+  const tuples = entries.map((row) => {
+    const byColumn = new Map(row.map((entry) => [entry.column, entry.value]));
+    for (const column of table.columnNames) {
+      const spec = table.column(column)!;
+      if (!byColumn.has(column) && !spec.nullable && spec.default === undefined) {
+        throw new ValidationError(table.name, column, 'a value is required: the column is NOT NULL and has no default');
+      }
+    }
+    const items = columns.map((column) => {
+      if (!byColumn.has(column)) return 'DEFAULT';
+      const spec = table.column(column)!;
+      return params.add(encodeValue(spec, byColumn.get(column), { table: table.name, column }), sqlType(spec));
+    });
+    return `(${items.join(', ')})`;
+  });
+  return { columns, values: tuples.join(', ') };
+}
+
+function conflictTarget(table: AnyTable, options: unknown): string[] {
+  const record = options === undefined ? {} : ownRecord(table, options, 'the upsert options');
+  checkOptionNames(table, record, ['conflict'], 'upsert');
+  const given = record.conflict;
+  const columns = given === undefined ? [...table.primaryKey] : Array.isArray(given) ? [...(given as unknown[])] : [given];
+  if (columns.length === 0) {
+    throw new ValidationError(table.name, undefined, 'upsert needs a conflict target: the table has no primary key, so name a unique column');
+  }
+  for (const column of columns) {
+    if (typeof column !== 'string' || !table.column(column)) {
+      throw new ValidationError(table.name, typeof column === 'string' ? column : undefined, 'unknown column in the upsert conflict target');
+    }
+  }
+  const names = columns as string[];
+  const uniqueKeys = [
+    table.primaryKey,
+    ...table.columnNames.filter((column) => table.column(column)!.unique).map((column) => [column]),
+    ...table.indexes.filter((index) => index.unique).map((index) => index.columns),
+  ];
+  if (!uniqueKeys.some((key) => sameColumns(key, names))) {
+    throw new ValidationError(table.name, names.join(', '), 'the upsert conflict target must be the primary key, a unique column or a unique index');
+  }
+  return names;
+}
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length > 0 && a.length === b.length && a.every((column) => b.includes(column));
+}

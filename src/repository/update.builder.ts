@@ -1,0 +1,30 @@
+import { escapeIdentifier } from 'pg';
+import type { SqlQuery } from '../database/sql.template';
+import { ValidationError } from '../errors';
+import { sqlType } from '../schema/column.sql';
+import type { AnyTable } from '../schema/table.definition';
+import { encodeValue } from '../schema/value.encoder';
+import { columnEntries } from './input.guard';
+import { ParamList } from './param.list';
+import { selectList } from './select.builder';
+import { buildWhere } from './where.builder';
+
+/** `UPDATE … SET … WHERE … RETURNING …`; the filter must name at least one column. */
+export function buildUpdate(table: AnyTable, where: unknown, patch: unknown): SqlQuery {
+  const params = new ParamList();
+  const assignments = columnEntries(table, patch, 'the patch')
+    .filter((entry) => entry.value !== undefined)
+    .map(({ column, spec, value }) => `${escapeIdentifier(column)} = ${params.add(encodeValue(spec, value, { table: table.name, column }), sqlType(spec))}`);
+  if (assignments.length === 0) throw new ValidationError(table.name, undefined, 'the patch sets no column');
+  const condition = buildWhere(table, where, params, true);
+  return {
+    text: `UPDATE ${escapeIdentifier(table.name)} SET ${assignments.join(', ')}${condition} RETURNING ${selectList(table)}`,
+    values: params.values,
+  };
+}
+
+/** `DELETE FROM … WHERE …`; the filter must name at least one column. */
+export function buildDelete(table: AnyTable, where: unknown): SqlQuery {
+  const params = new ParamList();
+  return { text: `DELETE FROM ${escapeIdentifier(table.name)}${buildWhere(table, where, params, true)}`, values: params.values };
+}

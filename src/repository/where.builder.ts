@@ -1,0 +1,94 @@
+import { escapeIdentifier } from 'pg';
+import { ValidationError } from '../errors';
+import { sqlType } from '../schema/column.sql';
+import type { ColumnKind, ColumnSpec } from '../schema/column.types';
+import type { AnyTable } from '../schema/table.definition';
+import { encodeValue } from '../schema/value.encoder';
+import { columnEntries, ownRecord } from './input.guard';
+import type { ParamList } from './param.list';
+
+type Operator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'notIn' | 'isNull' | 'contains' | 'overlaps';
+
+const EQUALITY: readonly Operator[] = ['eq', 'ne', 'in', 'notIn', 'isNull'];
+const ORDERED: readonly Operator[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte'];
+
+const OPERATORS: Record<ColumnKind, readonly Operator[]> = {
+  uuid: ORDERED,
+  int8: ORDERED,
+  text: ORDERED,
+  timestamptz: ORDERED,
+  decimal: ORDERED,
+  bool: EQUALITY,
+  bytes: EQUALITY,
+  jsonb: ['eq', 'ne', 'contains', 'isNull'],
+  array: ['eq', 'ne', 'contains', 'overlaps', 'isNull'],
+};
+
+const COMPARISONS: Partial<Record<Operator, string>> = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+
+/**
+ * Writes a `where` object as SQL conditions joined by AND, binding every
+ * value. Returns `''` for no conditions; `required` refuses that (so an
+ * `update` or `delete` never reaches every row by accident).
+ */
+export function buildWhere(table: AnyTable, where: unknown, params: ParamList, required: boolean): string {
+  const conditions =
+    where === undefined ? [] : columnEntries(table, where, 'the filter').flatMap((entry) => columnConditions(table, entry.column, entry.spec, entry.value, params));
+  if (conditions.length === 0) {
+    if (required) throw new ValidationError(table.name, undefined, 'the filter is empty; name at least one column so that not every row is touched');
+    return '';
+  }
+  return ` WHERE ${conditions.join(' AND ')}`;
+}
+
+function columnConditions(table: AnyTable, column: string, spec: ColumnSpec, filter: unknown, params: ParamList): string[] {
+  const name = escapeIdentifier(column);
+  const fail: (problem: string) => never = (problem) => {
+    throw new ValidationError(table.name, column, problem);
+  };
+  if (filter === undefined) fail('the filter value is undefined; leave the column out or use { isNull: true }');
+  if (filter === null) return [`${name} IS NULL`];
+  if (!isOperatorObject(filter)) {
+    if (spec.kind === 'jsonb') fail('filter a JSON column with { eq }, { contains } or { isNull }');
+    return [`${name} = ${operand(table, column, spec, filter, params)}`];
+  }
+  const operators = ownRecord(table, filter, `the filter on "${column}"`);
+  const names = Object.keys(operators);
+  if (names.length === 0) fail('the filter object has no operator');
+  const allowed = OPERATORS[spec.kind];
+  return names.map((key) => {
+    const operator = allowed.find((candidate) => candidate === key);
+    if (!operator) fail(`unknown operator "${key}" for a ${spec.kind} column (allowed: ${allowed.join(', ')})`);
+    const value = operators[key];
+    switch (operator) {
+      case 'isNull':
+        if (typeof value !== 'boolean') fail('isNull takes true or false');
+        return `${name} IS ${value ? '' : 'NOT '}NULL`;
+      case 'in':
+      case 'notIn':
+        return `${name} ${operator === 'in' ? '= ANY' : '<> ALL'}(${listOperand(table, column, spec, value, operator, params)})`;
+      case 'contains':
+        return `${name} @> ${operand(table, column, spec, value, params)}`;
+      case 'overlaps':
+        return `${name} && ${operand(table, column, spec, value, params)}`;
+      default:
+        return `${name} ${COMPARISONS[operator]!} ${operand(table, column, spec, value, params)}`;
+    }
+  });
+}
+
+/** Dates, buffers and arrays are values; any other object is a set of operators. */
+function isOperatorObject(filter: unknown): boolean {
+  return typeof filter === 'object' && filter !== null && !Array.isArray(filter) && !(filter instanceof Date) && !ArrayBuffer.isView(filter);
+}
+
+function operand(table: AnyTable, column: string, spec: ColumnSpec, value: unknown, params: ParamList): string {
+  if (value === null) throw new ValidationError(table.name, column, 'null compares with nothing; use null or { isNull: true } to match NULL');
+  return params.add(encodeValue({ ...spec, nullable: false }, value, { table: table.name, column }), sqlType(spec));
+}
+
+function listOperand(table: AnyTable, column: string, spec: ColumnSpec, value: unknown, operator: string, params: ParamList): string {
+  if (!Array.isArray(value)) throw new ValidationError(table.name, column, `${operator} takes an array of values`);
+  const listSpec: ColumnSpec = { ...spec, kind: 'array', element: { ...spec, nullable: false }, nullable: false };
+  return params.add(encodeValue(listSpec, value, { table: table.name, column }), `${sqlType(spec)}[]`);
+}

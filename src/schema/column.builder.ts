@@ -1,0 +1,76 @@
+import { ValidationError } from '../errors';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface';
+import {
+  DEFAULT_SQL_EXPRESSIONS,
+  type ByInt8Mode,
+  type ColumnKind,
+  type ColumnSpec,
+  type DefaultSqlFor,
+} from './column.types';
+
+/**
+ * One column of a table definition. Immutable: every modifier returns a new
+ * column, so a shared builder (`const email = text().unique()`) can be reused.
+ *
+ * The type parameters are what the repository infers rows from: `TSelect` is
+ * the value read back under each INT8 policy, `TInput` what a write accepts,
+ * `TOptional` whether an insert may leave it out, `TPrimary` whether it is
+ * (part of) the primary key.
+ */
+export class Column<
+  TSelect extends ByInt8Mode,
+  TInput,
+  TKind extends ColumnKind,
+  TOptional extends boolean = false,
+  TPrimary extends boolean = false,
+> {
+  /** Carries the type parameters for inference; never set at runtime. */
+  declare readonly $types: {
+    readonly select: TSelect;
+    readonly input: TInput;
+    readonly kind: TKind;
+    readonly optional: TOptional;
+    readonly primary: TPrimary;
+  };
+
+  /** @internal Use the column functions (`text()`, `uuidKey()`, …). */
+  constructor(readonly spec: ColumnSpec) {}
+
+  /** Allows SQL `NULL`; the column reads as `T | null` and may be left out of inserts. */
+  nullable(): Column<{ readonly [M in Int8Mode]: TSelect[M] | null }, TInput | null, TKind, true, TPrimary> {
+    return new Column({ ...this.spec, nullable: true });
+  }
+
+  /**
+   * A literal default, validated like any value when the table is defined and
+   * written into the DDL as an escaped literal (DDL takes no bound parameters).
+   */
+  default(value: TInput): Column<TSelect, TInput, TKind, true, TPrimary> {
+    return new Column({ ...this.spec, default: { kind: 'value', value } });
+  }
+
+  /** A server-side default from a closed list: `'now()'` / `'current_timestamp'` for timestamps, `'gen_random_uuid()'` for UUIDs. */
+  defaultSql(expression: DefaultSqlFor<TKind>): Column<TSelect, TInput, TKind, true, TPrimary> {
+    const allowed: readonly string[] = Object.hasOwn(DEFAULT_SQL_EXPRESSIONS, this.spec.kind)
+      ? DEFAULT_SQL_EXPRESSIONS[this.spec.kind as keyof typeof DEFAULT_SQL_EXPRESSIONS]
+      : [];
+    if (!allowed.includes(expression)) {
+      const choices = allowed.length > 0 ? `one of ${allowed.join(', ')}` : 'none; use .default(value)';
+      throw new ValidationError(undefined, undefined, `defaultSql(${JSON.stringify(expression)}) is not allowed on a ${this.spec.kind} column (allowed: ${choices})`);
+    }
+    return new Column({ ...this.spec, default: { kind: 'sql', expression } });
+  }
+
+  /** Adds a `UNIQUE` constraint; the column can then be an `upsert` conflict target. */
+  unique(): Column<TSelect, TInput, TKind, TOptional, TPrimary> {
+    return new Column({ ...this.spec, unique: true });
+  }
+
+  /** Makes the column (part of) the primary key; several marked columns form a composite key. */
+  primaryKey(): Column<TSelect, TInput, TKind, TOptional, true> {
+    return new Column({ ...this.spec, primaryKey: true });
+  }
+}
+
+/** Any column, whatever its types: the constraint tables are built from. */
+export type AnyColumn = Column<ByInt8Mode, unknown, ColumnKind, boolean, boolean>;

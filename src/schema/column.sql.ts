@@ -1,0 +1,39 @@
+import { escapeLiteral } from 'pg';
+import type { ColumnKind, ColumnSpec } from './column.types';
+
+const SQL_TYPES: Record<Exclude<ColumnKind, 'array'>, string> = {
+  uuid: 'UUID',
+  int8: 'INT8',
+  text: 'TEXT',
+  bool: 'BOOL',
+  timestamptz: 'TIMESTAMPTZ',
+  decimal: 'DECIMAL',
+  // CockroachDB's BYTES; BYTEA is the name both dialects accept.
+  bytes: 'BYTEA',
+  jsonb: 'JSONB',
+};
+
+/** The column's SQL type, spelled so that CockroachDB and PostgreSQL both accept it. */
+export function sqlType(spec: ColumnSpec): string {
+  return spec.kind === 'array' ? `${sqlType(spec.element!)}[]` : SQL_TYPES[spec.kind];
+}
+
+/**
+ * An already-encoded value (see `encodeValue`) as an SQL literal, for the one
+ * place a value cannot be bound: a `DEFAULT` in DDL. Text goes through pg's
+ * `escapeLiteral` and is cast to the column's type.
+ */
+export function sqlLiteral(spec: ColumnSpec, encoded: unknown): string {
+  if (encoded === null) return 'NULL';
+  if (spec.kind === 'array') {
+    const elements = (encoded as unknown[]).map((item) => sqlLiteral(spec.element!, item));
+    return `ARRAY[${elements.join(', ')}]::${sqlType(spec)}`;
+  }
+  return `${escapeLiteral(literalText(encoded)).trim()}::${sqlType(spec)}`;
+}
+
+function literalText(encoded: unknown): string {
+  if (encoded instanceof Date) return encoded.toISOString();
+  if (Buffer.isBuffer(encoded)) return `\\x${encoded.toString('hex')}`;
+  return String(encoded);
+}

@@ -1,0 +1,118 @@
+import { ValidationError } from '../errors';
+import type { ColumnKind, ColumnSpec } from './column.types';
+import { encodeJson } from './json.encoder';
+
+/** Where a value is headed, for error messages. */
+export interface ValueLocation {
+  readonly table: string | undefined;
+  readonly column: string | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INTEGER = /^-?[0-9]+$/;
+const NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
+
+type Fail = (problem: string) => never;
+type ScalarKind = Exclude<ColumnKind, 'array'>;
+
+/**
+ * Checks a value against a column's type and returns what is bound for it:
+ * INT8 and DECIMAL as exact decimal strings, JSON as its text, arrays element
+ * by element. Throws `ValidationError` naming table and column; nothing here
+ * touches the database.
+ */
+export function encodeValue(spec: ColumnSpec, value: unknown, location: ValueLocation): unknown {
+  const fail: Fail = (problem) => {
+    throw new ValidationError(location.table, location.column, problem);
+  };
+  return encode(spec, value, fail, '');
+}
+
+function encode(spec: ColumnSpec, value: unknown, fail: Fail, prefix: string): unknown {
+  if (value === null) {
+    if (!spec.nullable) fail(`${prefix}null is not allowed: the column is NOT NULL`);
+    return null;
+  }
+  if (value === undefined) fail(`${prefix}undefined is not a value; leave the column out or pass null`);
+  if (spec.kind === 'array') return encodeArray(spec, value, fail);
+  return SCALARS[spec.kind](value, (problem) => fail(`${prefix}${problem}`));
+}
+
+function encodeArray(spec: ColumnSpec, value: unknown, fail: Fail): unknown[] {
+  const element = spec.element!;
+  if (!Array.isArray(value)) fail(`expected an array of ${element.kind}, got ${describe(value)}`);
+  const encoded: unknown[] = [];
+  for (let index = 0; index < value.length; index++) {
+    const prefix = `element ${index}: `;
+    if (!Object.hasOwn(value, index)) fail(`${prefix}is a hole in the array`);
+    const item: unknown = value[index];
+    if (Array.isArray(item)) fail(`${prefix}is an array, but arrays are one-dimensional`);
+    encoded.push(encode(element, item, fail, prefix));
+  }
+  return encoded;
+}
+
+const SCALARS: Record<ScalarKind, (value: unknown, fail: Fail) => unknown> = {
+  uuid: (value: unknown, fail: Fail) => {
+    if (typeof value !== 'string' || !UUID.test(value)) fail(`expected a UUID, got ${describe(value)}`);
+    return value;
+  },
+  int8: encodeInt8,
+  text: (value: unknown, fail: Fail) => {
+    if (typeof value !== 'string') fail(`expected a string, got ${describe(value)}`);
+    // PostgreSQL refuses NUL in text; refusing it everywhere keeps both dialects alike.
+    if (value.includes('\u0000')) fail('the string contains a NUL character');
+    return value;
+  },
+  bool: (value: unknown, fail: Fail) => {
+    if (typeof value !== 'boolean') fail(`expected a boolean, got ${describe(value)}`);
+    return value;
+  },
+  timestamptz: (value: unknown, fail: Fail) => {
+    if (!(value instanceof Date)) fail(`expected a Date, got ${describe(value)}`);
+    if (Number.isNaN(value.getTime())) fail('the Date is invalid');
+    return value;
+  },
+  decimal: (value: unknown, fail: Fail) => {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) fail(`expected a finite number, got ${value}`);
+      return String(value);
+    }
+    if (typeof value !== 'string' || !NUMERIC.test(value)) fail(`expected a decimal number or numeric string, got ${describe(value)}`);
+    return value;
+  },
+  bytes: (value: unknown, fail: Fail) => {
+    if (!(value instanceof Uint8Array)) fail(`expected a Buffer or Uint8Array, got ${describe(value)}`);
+    return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  },
+  jsonb: (value: unknown, fail: Fail) => encodeJson(value, (problem) => fail(`not JSON-serialisable: ${problem}`)),
+};
+
+function encodeInt8(value: unknown, fail: Fail): string {
+  let integer: bigint;
+  if (typeof value === 'bigint') {
+    integer = value;
+  } else if (typeof value === 'number') {
+    // A number beyond 2^53 has already lost digits; refuse it rather than store a neighbour.
+    if (!Number.isSafeInteger(value)) fail(`expected a safe integer, got ${value}; pass larger INT8 values as a string or bigint`);
+    integer = BigInt(value);
+  } else if (typeof value === 'string' && INTEGER.test(value)) {
+    integer = BigInt(value);
+  } else {
+    fail(`expected an integer (string, bigint or safe number), got ${describe(value)}`);
+  }
+  if (integer < INT8_MIN || integer > INT8_MAX) fail(`${integer} is outside the INT8 range`);
+  return integer.toString();
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  return `${typeof value} ${String(value)}`;
+}
