@@ -168,4 +168,13 @@ describe('createTables / dropTables against the server', () => {
     assert.deepEqual(await listTables(db), []);
     await dropTables(db, todos);
   });
+
+  it('does the same through db.createTables / db.dropTables', async () => {
+    statements.length = 0;
+    await db.createTables(todos, events);
+    assert.deepEqual(statements, [todos, events].flatMap((table) => createTableStatements(table, db.dialect)));
+    assert.deepEqual(await listTables(db), ['events', 'todos']);
+    await db.dropTables(todos, events);
+    assert.deepEqual(await listTables(db), []);
+  });
 });
