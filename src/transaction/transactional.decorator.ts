@@ -33,9 +33,10 @@ export function Transactional(
   const options: TransactionOptions =
     typeof optionsOrMaxAttempts === 'object' && optionsOrMaxAttempts !== null
       ? optionsOrMaxAttempts
-      : { maxAttempts: optionsOrMaxAttempts, priority };
-  if (optionsOrMaxAttempts === undefined) delete options.maxAttempts;
-  if (priority === undefined && typeof optionsOrMaxAttempts !== 'object') delete options.priority;
+      : {
+          ...(optionsOrMaxAttempts !== undefined && { maxAttempts: optionsOrMaxAttempts }),
+          ...(priority !== undefined && { priority }),
+        };
   // Validate now, at class definition: a bad argument fails the app's start, not a request.
   resolveTransactionOptions(options);
 
