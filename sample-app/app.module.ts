@@ -1,6 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { CockroachModule } from '../src';
+import { AccountsModule } from './accounts/accounts.module';
+import { DatabaseExceptionFilter } from './common/database-exception.filter';
+import { SchemaSetup } from './common/schema.setup';
 import { HealthController } from './health/health.controller';
+import { ReportsModule } from './reports/reports.module';
+import { TodosModule } from './todos/todos.module';
+import { UsersModule } from './users/users.module';
 
 /** The sample app. `databaseUrl` comes from main.ts (the embedded server or COCKROACH_URL). */
 @Module({})
@@ -8,8 +15,15 @@ export class AppModule {
   static register(databaseUrl: string): DynamicModule {
     return {
       module: AppModule,
-      imports: [CockroachModule.forRoot({ url: databaseUrl, applicationName: 'sample-app' })],
+      imports: [
+        CockroachModule.forRoot({ url: databaseUrl, applicationName: 'sample-app' }),
+        AccountsModule,
+        UsersModule,
+        TodosModule,
+        ReportsModule,
+      ],
       controllers: [HealthController],
+      providers: [SchemaSetup, { provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
     };
   }
 }

@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule.register(server.url));
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port, '127.0.0.1');
-  logger.log(`Listening on http://localhost:${port} (try GET /health)`);
+  logger.log(`Listening on http://localhost:${port} (try curl localhost:${port}/health; the README walks through the rest)`);
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

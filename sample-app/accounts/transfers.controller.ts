@@ -1,0 +1,34 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { InjectRepository, type Repository } from '../../src';
+import { requireObject, requirePositiveInteger, requireString } from '../common/request-body';
+import { transfersTable } from './accounts.tables';
+import { type Transfer, TransfersService } from './transfers.service';
+
+@Controller('transfers')
+export class TransfersController {
+  constructor(
+    private readonly transfersService: TransfersService,
+    @InjectRepository(transfersTable) private readonly transfers: Repository<typeof transfersTable>,
+  ) {}
+
+  /**
+   * `{ "from": "<account id>", "to": "<account id>", "amount": 2500 }` → 201 with
+   * the transfer; 409 on insufficient funds (nothing changed); 404 for an
+   * unknown account; 503 if contention outlasted every retry.
+   */
+  @Post()
+  create(@Body() body: unknown): Promise<Transfer> {
+    const fields = requireObject(body);
+    return this.transfersService.transfer({
+      from: requireString(fields, 'from'),
+      to: requireString(fields, 'to'),
+      amount: requirePositiveInteger(fields, 'amount'),
+    });
+  }
+
+  /** The 50 latest transfers, newest first. */
+  @Get()
+  recent(): Promise<Transfer[]> {
+    return this.transfers.find({ orderBy: { createdAt: 'desc', id: 'desc' }, limit: 50 });
+  }
+}

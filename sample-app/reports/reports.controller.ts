@@ -1,0 +1,12 @@
+import { Controller, Get } from '@nestjs/common';
+import { type BalanceReport, ReportsService } from './reports.service';
+
+@Controller('reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Get('balances')
+  balances(): Promise<BalanceReport> {
+    return this.reports.balances();
+  }
+}

@@ -1,0 +1,85 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
+import { InjectRepository, type JsonContains, type Repository, type Row, type RowPatch, type Where } from '../../src';
+import { requireObject, requireString } from '../common/request-body';
+import { type TodoMeta, todosTable } from './todos.table';
+
+type Todo = Row<typeof todosTable>;
+
+/**
+ * CRUD straight on the repository. Body fields are passed on as sent (the
+ * casts only tell TypeScript what we expect): the repository checks each one
+ * against its column type and answers a wrong one with `ValidationError`,
+ * which the app maps to 400, before any SQL is sent.
+ */
+@Controller('todos')
+export class TodosController {
+  constructor(@InjectRepository(todosTable) private readonly todos: Repository<typeof todosTable>) {}
+
+  /** `{ "title": "…", "tags": ["home"], "meta": { "priority": "high" } }` */
+  @Post()
+  create(@Body() body: unknown): Promise<Todo> {
+    const fields = requireObject(body);
+    return this.todos.insert({
+      title: requireString(fields, 'title'),
+      ...(fields.tags !== undefined && { tags: fields.tags as string[] }),
+      ...(fields.meta !== undefined && { meta: fields.meta as TodoMeta | null }),
+    });
+  }
+
+  /**
+   * `?tag=home&tag=errands` holds every tag given (array `@>`),
+   * `?meta={"priority":"high"}` contains that JSON (JSONB `@>`), `?done=false`.
+   * Both containment filters are served by the table's inverted indexes.
+   */
+  @Get()
+  list(@Query('tag') tag?: string | string[], @Query('meta') meta?: string, @Query('done') done?: string): Promise<Todo[]> {
+    const where: Where<typeof todosTable> = {};
+    if (tag !== undefined) where.tags = { contains: Array.isArray(tag) ? tag : [tag] };
+    if (meta !== undefined) where.meta = { contains: parseJsonQuery('meta', meta) as JsonContains<TodoMeta> };
+    if (done !== undefined) where.done = parseBooleanQuery('done', done);
+    return this.todos.find({ where, orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<Todo> {
+    return found(id, await this.todos.findById(id));
+  }
+
+  /** Any of `title`, `done`, `tags`, `meta`. */
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown): Promise<Todo> {
+    const fields = requireObject(body);
+    const patch: RowPatch<typeof todosTable> = {};
+    if (fields.title !== undefined) patch.title = fields.title as string;
+    if (fields.done !== undefined) patch.done = fields.done as boolean;
+    if (fields.tags !== undefined) patch.tags = fields.tags as string[];
+    if (fields.meta !== undefined) patch.meta = fields.meta as TodoMeta | null;
+    if (Object.keys(patch).length === 0) throw new BadRequestException('Nothing to update: give title, done, tags or meta');
+    const [todo] = await this.todos.update({ id }, patch);
+    return found(id, todo ?? null);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string): Promise<void> {
+    if ((await this.todos.delete({ id })) === 0) throw new NotFoundException(`No todo ${id}`);
+  }
+}
+
+function found(id: string, todo: Todo | null): Todo {
+  if (!todo) throw new NotFoundException(`No todo ${id}`);
+  return todo;
+}
+
+function parseJsonQuery(name: string, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new BadRequestException(`"${name}" must be JSON, e.g. ?${name}={"priority":"high"}`);
+  }
+}
+
+function parseBooleanQuery(name: string, value: string): boolean {
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new BadRequestException(`"${name}" must be true or false`);
+}

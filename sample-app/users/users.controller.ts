@@ -1,0 +1,27 @@
+import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
+import { InjectRepository, type Repository, type Row } from '../../src';
+import { requireObject, requireString } from '../common/request-body';
+import { usersTable } from './users.tables';
+import { type UserWithToken, UsersService } from './users.service';
+
+@Controller('users')
+export class UsersController {
+  constructor(
+    private readonly usersService: UsersService,
+    @InjectRepository(usersTable) private readonly users: Repository<typeof usersTable>,
+  ) {}
+
+  /** `{ "email": "ada@example.com", "name": "Ada" }` → 201 with the user and a one-day token; 409 if the email is taken. */
+  @Post()
+  create(@Body() body: unknown): Promise<UserWithToken> {
+    const fields = requireObject(body);
+    return this.usersService.createWithToken(requireString(fields, 'email'), requireString(fields, 'name'));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string): Promise<Row<typeof usersTable>> {
+    const user = await this.users.findById(id);
+    if (!user) throw new NotFoundException(`No user ${id}`);
+    return user;
+  }
+}

@@ -1,0 +1,130 @@
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CockroachDatabase } from '../../src';
+import { startSampleApp, type SampleApp } from './sample-app.fixture';
+
+const ALICE = 'a11ce000-0000-4000-8000-000000000001';
+const BOB = 'b0b00000-0000-4000-8000-000000000002';
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
+let sample: SampleApp;
+before(async () => {
+  sample = await startSampleApp('sample_accounts');
+});
+after(() => sample.close());
+
+async function balances(): Promise<Map<string, bigint>> {
+  const rows = await sample.testDb.admin<{ id: string; balance: string }>('SELECT id::TEXT AS id, balance::TEXT AS balance FROM accounts');
+  return new Map(rows.map((row) => [row.id, BigInt(row.balance)]));
+}
+
+async function transferCount(): Promise<number> {
+  const [row] = await sample.testDb.admin<{ count: string }>('SELECT count(*)::TEXT AS count FROM transfers');
+  return Number(row!.count);
+}
+
+describe('sample app: accounts', () => {
+  it('POST /accounts creates accounts with a given or generated id; GET lists and reads them', async () => {
+    const alice = await sample.http.post('/accounts').send({ id: ALICE, owner: 'alice', balance: 10_000 }).expect(201);
+    assert.deepEqual({ id: alice.body.id, owner: alice.body.owner, balance: alice.body.balance }, { id: ALICE, owner: 'alice', balance: '10000' });
+    await sample.http.post('/accounts').send({ id: BOB, owner: 'bob' }).expect(201);
+    const carol = await sample.http.post('/accounts').send({ owner: 'carol', balance: '5' }).expect(201);
+    assert.match(carol.body.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+
+    const list = await sample.http.get('/accounts').expect(200);
+    assert.deepEqual(
+      list.body.map((account: { owner: string; balance: string }) => [account.owner, account.balance]),
+      [['alice', '10000'], ['bob', '0'], ['carol', '5']],
+    );
+    const bob = await sample.http.get(`/accounts/${BOB}`).expect(200);
+    assert.equal(bob.body.owner, 'bob');
+  });
+
+  it('answers 404 for an unknown account and 400 (naming table and column) for ill-typed input', async () => {
+    await sample.http.get(`/accounts/${UNKNOWN}`).expect(404);
+    const badId = await sample.http.get('/accounts/not-a-uuid').expect(400);
+    assert.deepEqual([badId.body.table, badId.body.column], ['accounts', 'id']);
+    const badBalance = await sample.http.post('/accounts').send({ owner: 'dave', balance: 1.5 }).expect(400);
+    assert.deepEqual([badBalance.body.table, badBalance.body.column], ['accounts', 'balance']);
+    const noOwner = await sample.http.post('/accounts').send({ balance: 1 }).expect(400);
+    assert.match(noOwner.body.message, /"owner" must be a non-empty string/);
+    const [row] = await sample.testDb.admin<{ count: string }>("SELECT count(*)::TEXT AS count FROM accounts WHERE owner = 'dave'");
+    assert.equal(row!.count, '0');
+  });
+});
+
+describe('sample app: transfers', () => {
+  it('POST /transfers moves funds and records the transfer; GET /transfers lists it', async () => {
+    const response = await sample.http.post('/transfers').send({ from: ALICE, to: BOB, amount: 2_500 }).expect(201);
+    assert.deepEqual([response.body.source, response.body.target, response.body.amount], [ALICE, BOB, '2500']);
+    assert.match(response.body.id, /^\d+$/);
+    const after = await balances();
+    assert.equal(after.get(ALICE), 7_500n);
+    assert.equal(after.get(BOB), 2_500n);
+    const recent = await sample.http.get('/transfers').expect(200);
+    assert.equal(recent.body[0].id, response.body.id);
+  });
+
+  it('answers 409 for insufficient funds and changes nothing', async () => {
+    const [before, transfersBefore] = [await balances(), await transferCount()];
+    const response = await sample.http.post('/transfers').send({ from: BOB, to: ALICE, amount: 1_000_000 }).expect(409);
+    assert.match(response.body.message, /Insufficient funds/);
+    assert.deepEqual(await balances(), before);
+    assert.equal(await transferCount(), transfersBefore);
+  });
+
+  it('answers 400 for a bad amount or the same account twice, 404 for an unknown account, and changes nothing', async () => {
+    const [before, transfersBefore] = [await balances(), await transferCount()];
+    for (const amount of [0, -5, 1.5, '100', 2 ** 53]) {
+      await sample.http.post('/transfers').send({ from: ALICE, to: BOB, amount }).expect(400);
+    }
+    await sample.http.post('/transfers').send({ from: ALICE, to: ALICE, amount: 1 }).expect(400);
+    await sample.http.post('/transfers').send({ from: ALICE, amount: 1 }).expect(400);
+    const badUuid = await sample.http.post('/transfers').send({ from: 'alice', to: BOB, amount: 1 }).expect(400);
+    assert.equal(badUuid.body.column, 'id');
+    await sample.http.post('/transfers').send({ from: ALICE, to: UNKNOWN, amount: 1 }).expect(404);
+    assert.deepEqual(await balances(), before);
+    assert.equal(await transferCount(), transfersBefore);
+  });
+
+  it('keeps the total over 50 concurrent HTTP transfers, and every acknowledged transfer is exactly one committed one', async (t) => {
+    const owners = ['p1', 'p2', 'p3', 'p4'];
+    const ids: string[] = [];
+    for (const owner of owners) ids.push((await sample.http.post('/accounts').send({ owner, balance: 1_000 }).expect(201)).body.id);
+    const expected = new Map(ids.map((id) => [id, 1_000n]));
+    const transfersBefore = await transferCount();
+
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const from = ids[i % ids.length]!;
+        const to = ids[(i + 1 + (i % 3)) % ids.length]!;
+        const amount = 50 + ((i * 37) % 200);
+        const response = await sample.http.post('/transfers').send({ from, to, amount });
+        if (response.status === 201) {
+          expected.set(from, expected.get(from)! - BigInt(amount));
+          expected.set(to, expected.get(to)! + BigInt(amount));
+        }
+        return response.status;
+      }),
+    );
+
+    // Every answer is one the API documents: done, refused for funds, or "try again" after every retry.
+    assert.deepEqual([...new Set(statuses)].filter((status) => ![201, 409, 503].includes(status)), []);
+    const committed = statuses.filter((status) => status === 201).length;
+    assert.ok(committed > 0, 'some transfers commit');
+    const after = await balances();
+    for (const id of ids) assert.equal(after.get(id), expected.get(id), `account ${id}: acknowledged transfers explain its balance exactly`);
+    const total = ids.reduce((sum, id) => sum + after.get(id)!, 0n);
+    assert.equal(total, 4_000n);
+    assert.equal(await transferCount(), transfersBefore + committed);
+    const { retries } = sample.app.get(CockroachDatabase).stats();
+    t.diagnostic(`statuses: ${JSON.stringify(countBy(statuses))}; retries so far in this app: ${retries}`);
+  });
+});
+
+function countBy(values: number[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}

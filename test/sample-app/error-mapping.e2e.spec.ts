@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Controller, Injectable, Post } from '@nestjs/common';
+import { CockroachDatabase, sql, Transactional } from '../../src';
+import { createFlakyFunction } from '../support/flaky-function';
+import { startSampleApp, type SampleApp } from './sample-app.fixture';
+
+/** A route added to the sample app for this test only: its transaction calls flaky(), which raises real 40001s. */
+@Injectable()
+class FlakyService {
+  constructor(private readonly db: CockroachDatabase) {}
+
+  @Transactional({ maxAttempts: 3, initialDelayMs: 1, maxDelayMs: 5 })
+  async call(): Promise<{ call: string }> {
+    const { rows } = await this.db.query<{ call: string }>(sql`SELECT flaky() AS call`);
+    return rows[0]!;
+  }
+}
+
+@Controller('flaky')
+class FlakyController {
+  constructor(private readonly flaky: FlakyService) {}
+
+  @Post()
+  call(): Promise<{ call: string }> {
+    return this.flaky.call();
+  }
+}
+
+let sample: SampleApp;
+let flaky: { reset(failures: number): Promise<void> };
+before(async () => {
+  sample = await startSampleApp('sample_errors', [FlakyController], [FlakyService]);
+  flaky = await createFlakyFunction(sample.testDb);
+});
+after(() => sample.close());
+
+describe('sample app: error mapping', () => {
+  it('retries restart errors invisibly to the HTTP client', async () => {
+    await flaky.reset(2);
+    const response = await sample.http.post('/flaky').expect(201);
+    assert.equal(response.body.call, '3'); // calls 1 and 2 raised 40001; the third attempt committed
+  });
+
+  it('answers 503 with Retry-After and the attempt count when every attempt lost (ExceededMaxAttemptsError)', async () => {
+    await flaky.reset(10);
+    const response = await sample.http.post('/flaky').expect(503);
+    assert.equal(response.headers['retry-after'], '1');
+    assert.equal(response.body.attempts, 3);
+    assert.match(response.body.message, /did not commit; try again/);
+  });
+
+  it('keeps Nest\'s own answers for everything else', async () => {
+    const response = await sample.http.get('/no-such-route').expect(404);
+    assert.equal(response.body.statusCode, 404);
+  });
+});

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSampleApp, type SampleApp } from './sample-app.fixture';
+
+let sample: SampleApp;
+before(async () => {
+  sample = await startSampleApp('sample_users');
+});
+after(() => sample.close());
+
+async function counts(): Promise<{ users: string; tokens: string }> {
+  const [row] = await sample.testDb.admin<{ users: string; tokens: string }>(
+    'SELECT (SELECT count(*) FROM users)::TEXT AS users, (SELECT count(*) FROM login_tokens)::TEXT AS tokens',
+  );
+  return row!;
+}
+
+describe('sample app: users', () => {
+  it('POST /users creates the user and a one-day login token together', async () => {
+    const before = Date.now();
+    const response = await sample.http.post('/users').send({ email: 'ada@example.com', name: 'Ada' }).expect(201);
+    const { user, token } = response.body;
+    assert.equal(user.email, 'ada@example.com');
+    assert.equal(token.userId, user.id);
+    assert.ok(token.token.length >= 32);
+    const lifetimeMs = Date.parse(token.expiresAt) - before;
+    assert.ok(Math.abs(lifetimeMs - 24 * 3600 * 1000) < 60_000, `token lives one day, got ${lifetimeMs} ms`);
+
+    const stored = await sample.testDb.admin<{ user_id: string }>('SELECT "userId"::TEXT AS user_id FROM login_tokens WHERE token = $1', [token.token]);
+    assert.deepEqual(stored, [{ user_id: user.id }]);
+    const read = await sample.http.get(`/users/${user.id}`).expect(200);
+    assert.equal(read.body.name, 'Ada');
+  });
+
+  it('answers 409 for a taken email, leaving neither a second user nor an orphan token', async () => {
+    const before = await counts();
+    const response = await sample.http.post('/users').send({ email: 'ada@example.com', name: 'Other Ada' }).expect(409);
+    assert.match(response.body.message, /already exists/);
+    assert.deepEqual(await counts(), before);
+  });
+
+  it('answers 400 for a missing field and 404 / 400 for unknown / malformed ids', async () => {
+    const before = await counts();
+    await sample.http.post('/users').send({ email: 'grace@example.com' }).expect(400);
+    await sample.http.post('/users').send(['not', 'an', 'object']).expect(400);
+    assert.deepEqual(await counts(), before);
+    await sample.http.get('/users/00000000-0000-4000-8000-000000000000').expect(404);
+    const bad = await sample.http.get('/users/42').expect(400);
+    assert.deepEqual([bad.body.table, bad.body.column], ['users', 'id']);
+  });
+});
