@@ -4,7 +4,7 @@ import type { PoolClient, QueryResult as PgQueryResult, QueryResultRow } from 'p
 import type { CockroachOptions } from '../interfaces/cockroach-options.interface';
 import { createTables, dropTables } from '../schema/table.ddl';
 import type { AnyTable } from '../schema/table.definition';
-import { registerDatabase, unregisterDatabase } from '../transaction/database-registry';
+import { registerDatabase } from '../transaction/database-registry';
 import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api';
 import { activeTransaction } from '../transaction/transaction-context';
 import {
@@ -216,7 +216,6 @@ export class CockroachDatabase implements OnApplicationShutdown {
   }
 
   private async drainAndEnd(): Promise<void> {
-    unregisterDatabase(this);
     if (this.running.size > 0) {
       const settled = Promise.allSettled([...this.running]);
       const timeout = sleep(this.options.shutdownTimeoutMs, 'timeout', { ref: false });

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
+import { DatabaseClosingError } from '../errors';
 import { createTypeParsers } from './int8.parsers';
 import type { ResolvedCockroachOptions } from './options.resolver';
 import { scrubSecret } from './secret.scrubber';
@@ -24,6 +25,8 @@ export class ConnectionPool {
   private readonly retireAt = new WeakMap<PoolClient, number>();
   /** Sockets still open; pg-pool's end() resolves before they are closed. */
   private readonly open = new Set<Promise<void>>();
+  /** Callers queued for a connection; `end()` turns them away (pg-pool would leave them to time out). */
+  private readonly waiters = new Set<(error: Error) => void>();
 
   constructor(
     private readonly options: ResolvedCockroachOptions,
@@ -56,10 +59,28 @@ export class ConnectionPool {
   /** Checks out a connection, never one past its lifetime. */
   async acquire(): Promise<PoolClient> {
     for (;;) {
-      const client = await this.pool.connect();
+      const client = await this.connectUnlessEnded();
       if (!this.isExpired(client)) return client;
       client.release(true);
     }
+  }
+
+  /**
+   * pg-pool's connect(), except that a caller still queued when the pool ends
+   * is refused at once with `DatabaseClosingError` rather than left waiting
+   * for `connectionTimeoutMillis`. A connection that turns up later for an
+   * abandoned request is closed.
+   */
+  private connectUnlessEnded(): Promise<PoolClient> {
+    const connecting = this.pool.connect();
+    return new Promise<PoolClient>((resolve, reject) => {
+      const abandon = (error: Error) => {
+        reject(error);
+        connecting.then((client) => client.release(true), () => undefined);
+      };
+      this.waiters.add(abandon);
+      connecting.then(resolve, reject).finally(() => this.waiters.delete(abandon));
+    });
   }
 
   /**
@@ -81,7 +102,10 @@ export class ConnectionPool {
 
   /** Closes every connection and resolves once their sockets are closed too. */
   async end(): Promise<void> {
-    if (!this.pool.ended) await this.pool.end();
+    const ending = this.pool.ended || this.pool.ending ? undefined : this.pool.end();
+    for (const abandon of this.waiters) abandon(new DatabaseClosingError('The connection pool was closed while this caller waited for a connection'));
+    this.waiters.clear();
+    await ending;
     await Promise.all(this.open);
   }
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient, QueryResult } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service';
 import { isConnectionFailure } from '../database/connection-failure';
-import { AmbiguousCommitError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors';
+import { AmbiguousCommitError, DatabaseClosingError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors';
 import { backoffDelay, isAmbiguousResult, isRetryable } from './retry-policy';
 import { runInTransaction, TransactionContext } from './transaction-context';
 import type { ResolvedTransactionOptions } from './transaction-options';
@@ -86,6 +86,12 @@ export async function runOwnedTransaction<T>(
         return result;
       } catch (thrown) {
         const error = thrown instanceof SwallowedStatementError ? thrown.swallowed : thrown;
+        if (acquiring && db.isClosing) {
+          // The pool is ending for shutdown: no later attempt could get a connection either.
+          throw new DatabaseClosingError(`Connection "${db.name}" closed before this transaction got a connection; nothing was done`, {
+            cause: error,
+          });
+        }
         // Only a failure of our own connection counts: an app error without a SQLSTATE is not one.
         const lostConnection = acquiring ? isConnectionFailure(error) : client !== undefined && db.isBroken(client);
         if (committing && (lostConnection || isAmbiguousResult(error))) {
