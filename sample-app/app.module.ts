@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CockroachModule } from '../src';
+import { CockroachModule, type CockroachOptions } from '../src';
 import { AccountsModule } from './accounts/accounts.module';
 import { DatabaseExceptionFilter } from './common/database-exception.filter';
 import { SchemaSetup } from './common/schema.setup';
@@ -9,14 +9,18 @@ import { ReportsModule } from './reports/reports.module';
 import { TodosModule } from './todos/todos.module';
 import { UsersModule } from './users/users.module';
 
-/** The sample app. `databaseUrl` comes from main.ts (the embedded server or COCKROACH_URL). */
+/**
+ * The sample app. `databaseUrl` comes from main.ts (the embedded server or
+ * COCKROACH_URL); `overrides` lets the reliability tests tune the connection
+ * (pool size, application name, shutdown timeout) without a second app.
+ */
 @Module({})
 export class AppModule {
-  static register(databaseUrl: string): DynamicModule {
+  static register(databaseUrl: string, overrides: Omit<CockroachOptions, 'url'> = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CockroachModule.forRoot({ url: databaseUrl, applicationName: 'sample-app' }),
+        CockroachModule.forRoot({ applicationName: 'sample-app', ...overrides, url: databaseUrl }),
         AccountsModule,
         UsersModule,
         TodosModule,

@@ -42,3 +42,20 @@ export async function eventually<T>(probe: () => Promise<T>, done: (value: T) =>
   }
   return value;
 }
+
+/** Kills one randomly chosen server session with this application_name; returns whether there was one. */
+export async function killRandomSession(db: TestDatabase, applicationName: string): Promise<boolean> {
+  if (db.dialect === 'cockroach') {
+    const before = await countSessions(db, applicationName);
+    await db.admin(
+      'CANCEL SESSIONS IF EXISTS (SELECT session_id FROM [SHOW CLUSTER SESSIONS] WHERE application_name = $1 ORDER BY random() LIMIT 1)',
+      [applicationName],
+    );
+    return before > 0;
+  }
+  const rows = await db.admin(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 ORDER BY random() LIMIT 1',
+    [applicationName],
+  );
+  return rows.length > 0;
+}
