@@ -7,13 +7,57 @@ import { scrubSecret } from './secret.scrubber';
 import { parseServerVersion, type ServerInfo } from './server-info';
 
 /**
+ * OpenSSL's certificate-verification failures, as Node puts them in an
+ * error's `code`. Listed in full because several name no certificate: an
+ * untrusted CA usually gives UNABLE_TO_VERIFY_LEAF_SIGNATURE (the server
+ * sends only its own certificate), which the pattern below missed, so a
+ * wrong `sslrootcert` was retried 10 times, 3 s apart.
+ */
+const CERTIFICATE_VERIFY_FAILURES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_CRL',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'CERT_SIGNATURE_FAILURE',
+  'CRL_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CRL_NOT_YET_VALID',
+  'CRL_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+  'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED',
+  'INVALID_PURPOSE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'HOSTNAME_MISMATCH',
+]);
+
+/**
  * Errors that no amount of waiting fixes: wrong credentials (SQLSTATE class
  * 28), a database that does not exist (3D000), a certificate that does not
- * verify. Retrying those only delays the message the operator needs.
+ * verify (OpenSSL's codes above, Node's ERR_TLS_* such as
+ * ERR_TLS_CERT_ALTNAME_INVALID). Retrying those only delays the message the
+ * operator needs.
  */
 function isPermanent(error: unknown): boolean {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
-  return code.startsWith('28') || code === '3D000' || /CERT|TLS|SELF_SIGNED|HOSTNAME/.test(code);
+  return (
+    code.startsWith('28') ||
+    code === '3D000' ||
+    CERTIFICATE_VERIFY_FAILURES.has(code) ||
+    /CERT|TLS|SELF_SIGNED|HOSTNAME/.test(code)
+  );
 }
 
 /**

@@ -5,9 +5,11 @@ import { Test } from '@nestjs/testing';
 import { CockroachDatabase, CockroachModule, ConfigurationError, ConnectionError } from '../../src';
 import { CapturedLogger } from '../support/captured-logger';
 import { freePort } from '../support/free-port';
+import { registerSecret } from '../support/secret-guard';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const SECRET = 'S3cr3t-Pa55word!';
+registerSecret(SECRET); // also watched in every log line by the whole-run guard
 
 let testDb: TestDatabase;
 const logger = new CapturedLogger();

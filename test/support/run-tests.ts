@@ -2,14 +2,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { startDatabaseServer } from './database-server';
-import { SERVER_URL_ENV } from './test-database';
+import { startDatabaseServer, type DatabaseServer } from './database-server';
+import { readSecretLeaks, SECRET_LEAKS_FILE_ENV } from './secret-guard';
+import { SERVER_KIND_ENV, SERVER_URL_ENV } from './test-database';
 
 /**
  * The test command: starts one database server for the whole run, runs every
  * compiled `*.spec.js` under node:test with it, stops the server, and ends with
  * the plain `N passed, N failed, N skipped` line CI reads.
  * Arguments filter spec files by substring: `npm test -- transaction`.
+ * Every test process preloads `log-secret-guard`: a spec whose log lines
+ * showed a password counts as failed even if its own tests passed.
  */
 async function main(): Promise<number> {
   const testRoot = join(__dirname, '..');
@@ -29,20 +32,32 @@ async function main(): Promise<number> {
   }
   const summaryDir = mkdtempSync(join(tmpdir(), 'nestjs-cockroachdb-summary-'));
   const summaryFile = join(summaryDir, 'summary.json');
+  const leaksFile = join(summaryDir, 'secret-leaks.jsonl');
   let exitCode = 1;
   try {
-    exitCode = await runNodeTest(files, summaryFile, server.url);
+    exitCode = await runNodeTest(files, summaryFile, leaksFile, server);
   } finally {
     await server.stop();
   }
   const totals = readTotals(summaryFile);
+  const leakingFiles = reportSecretLeaks(leaksFile, testRoot);
   rmSync(summaryDir, { recursive: true, force: true });
   if (!totals) {
     console.error('The test runner wrote no summary: it crashed before finishing');
     return 1;
   }
-  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-  return totals.failed > 0 ? 1 : exitCode;
+  const failed = totals.failed + leakingFiles;
+  console.log(`${totals.passed} passed, ${failed} failed, ${totals.skipped} skipped`);
+  return failed > 0 ? 1 : exitCode;
+}
+
+/** Prints every password the log guard saw (masked) and returns how many spec files leaked one. */
+function reportSecretLeaks(leaksFile: string, testRoot: string): number {
+  const leaks = readSecretLeaks(leaksFile);
+  for (const leak of leaks) {
+    console.error(`Secret guard: ${relative(testRoot, leak.file)} logged a password at ${leak.level} level: ${leak.excerpt}`);
+  }
+  return new Set(leaks.map((leak) => leak.file)).size;
 }
 
 function readTotals(file: string): { passed: number; failed: number; skipped: number } | undefined {
@@ -53,9 +68,12 @@ function readTotals(file: string): { passed: number; failed: number; skipped: nu
   }
 }
 
-function runNodeTest(files: string[], summaryFile: string, url: string): Promise<number> {
+function runNodeTest(files: string[], summaryFile: string, leaksFile: string, server: DatabaseServer): Promise<number> {
   const args = [
     '--enable-source-maps',
+    // node:test passes these flags on to each test file's process.
+    '--require',
+    join(__dirname, 'log-secret-guard.js'),
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
     '--test-reporter=spec',
@@ -64,7 +82,15 @@ function runNodeTest(files: string[], summaryFile: string, url: string): Promise
     `--test-reporter-destination=${summaryFile}`,
     ...files,
   ];
-  const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [SERVER_URL_ENV]: url } });
+  const child = spawn(process.execPath, args, {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      [SERVER_URL_ENV]: server.url,
+      [SERVER_KIND_ENV]: server.kind,
+      [SECRET_LEAKS_FILE_ENV]: leaksFile,
+    },
+  });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }
 

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Client, escapeIdentifier } from 'pg';
 
 export const SERVER_URL_ENV = 'NESTJS_COCKROACHDB_TEST_SERVER_URL';
+/** The run's `ServerKind`, for specs that only make sense on one kind of server. */
+export const SERVER_KIND_ENV = 'NESTJS_COCKROACHDB_TEST_SERVER_KIND';
 
 /** A fresh database on the run's server, so test files never share tables. */
 export interface TestDatabase {
@@ -20,6 +22,11 @@ export function serverUrl(): string {
     throw new Error(`${SERVER_URL_ENV} is not set: run the suite with \`npm test\`, which starts the database server`);
   }
   return url;
+}
+
+/** What kind of server the run started; undefined outside `npm test`. */
+export function serverKind(): string | undefined {
+  return process.env[SERVER_KIND_ENV];
 }
 
 export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase> {
