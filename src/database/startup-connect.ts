@@ -44,6 +44,16 @@ const CERTIFICATE_VERIFY_FAILURES = new Set([
 ]);
 
 /**
+ * TLS was asked for (`sslmode=require` or stricter, or `ssl`) and the server
+ * answered that it has none. pg raises this with no code, so its own fixed
+ * message is the only mark; a server that is up and says "no TLS" will say
+ * it again on every retry.
+ */
+function serverRefusedTls(error: unknown): boolean {
+  return error instanceof Error && !('code' in error) && error.message === 'The server does not support SSL connections';
+}
+
+/**
  * Errors that no amount of waiting fixes: wrong credentials (SQLSTATE class
  * 28), a database that does not exist (3D000), a certificate that does not
  * verify (OpenSSL's codes above, Node's ERR_TLS_* such as
@@ -53,6 +63,7 @@ const CERTIFICATE_VERIFY_FAILURES = new Set([
 function isPermanent(error: unknown): boolean {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
   return (
+    serverRefusedTls(error) ||
     code.startsWith('28') ||
     code === '3D000' ||
     CERTIFICATE_VERIFY_FAILURES.has(code) ||

@@ -48,6 +48,16 @@ describe('start-up failures', () => {
     assertNoSecret(error);
   });
 
+  it('fails fast when TLS is required and the server has none', async () => {
+    const url = new URL(withCredentials(testDb.url, new URL(testDb.url).username, SECRET));
+    url.searchParams.set('sslmode', 'require');
+    const error = await CockroachDatabase.connect({ url: url.toString(), connectRetry: { attempts: 5, delayMs: 1000 } }).catch((e: unknown) => e);
+    assert.ok(error instanceof ConnectionError, `expected ConnectionError, got ${String(error)}`);
+    assert.match(error.message, /does not support SSL/);
+    assert.equal(error.attempts, 1, 'a server without TLS is not retried');
+    assertNoSecret(error);
+  });
+
   it('retries an unreachable port as configured, then fails with ConnectionError', async () => {
     const port = await freePort();
     logger.lines.length = 0;
