@@ -17,11 +17,13 @@ import { ConfigurationError } from './errors';
 @Module({})
 export class CockroachCoreModule {
   static forRoot(options: CockroachOptions): DynamicModule {
+    requireObject(options, 'options', 'expected an object');
     const optionsProvider: Provider = { provide: getOptionsToken(options.name), useValue: options };
     return this.assemble(options.name, options.isGlobal, [], [optionsProvider]);
   }
 
   static forRootAsync(options: CockroachAsyncOptions): DynamicModule {
+    requireObject(options, 'options', 'expected an object');
     return this.assemble(options.name, options.isGlobal, options.imports ?? [], this.asyncOptionsProviders(options));
   }
 
@@ -31,10 +33,17 @@ export class CockroachCoreModule {
     imports: NonNullable<CockroachAsyncOptions['imports']>,
     optionProviders: Provider[],
   ): DynamicModule {
+    if (isGlobal !== undefined && typeof isGlobal !== 'boolean') {
+      throw new ConfigurationError('isGlobal', `expected a boolean, got ${typeof isGlobal}`);
+    }
     const optionsToken = getOptionsToken(name);
     const databaseProvider: Provider = {
       provide: getDatabaseToken(name),
-      useFactory: (options: CockroachFactoryOptions) => CockroachDatabase.connect({ ...options, name }),
+      useFactory: (options: CockroachFactoryOptions) => {
+        // A factory that forgot to return its options must not quietly connect to localhost with the defaults.
+        requireObject(options, 'forRootAsync', `the options factory returned ${options === null ? 'null' : typeof options}, not an options object`);
+        return CockroachDatabase.connect({ ...options, name });
+      },
       inject: [optionsToken],
     };
     return {
@@ -48,6 +57,10 @@ export class CockroachCoreModule {
 
   private static asyncOptionsProviders(options: CockroachAsyncOptions): Provider[] {
     const token = getOptionsToken(options.name);
+    const given = [options.useFactory, options.useClass, options.useExisting].filter((source) => source !== undefined);
+    if (given.length > 1) {
+      throw new ConfigurationError('forRootAsync', 'give only one of useFactory, useClass or useExisting');
+    }
     if (options.useFactory) {
       return [{ provide: token, useFactory: options.useFactory, inject: options.inject ?? [] }];
     }
@@ -62,4 +75,8 @@ export class CockroachCoreModule {
     };
     return options.useClass ? [{ provide: factoryClass, useClass: factoryClass }, fromFactory] : [fromFactory];
   }
+}
+
+function requireObject(value: unknown, option: string, problem: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigurationError(option, problem);
 }

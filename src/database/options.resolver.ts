@@ -54,7 +54,7 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     host: optionalString('host', options.host),
     port: optionalInteger('port', options.port, 1, 65535),
     user: optionalString('user', options.user),
-    password: optionalString('password', options.password),
+    password: optionalString('password', options.password, true),
     database: optionalString('database', options.database),
   };
   const fromUrl = options.url === undefined ? {} : parseUrl(options.url);
@@ -68,8 +68,9 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     database: fromUrl.database || discrete.database || 'defaultdb',
   };
   const password = (typeof fromUrl.password === 'string' && fromUrl.password) || discrete.password;
-  const applicationName =
-    fromUrl.application_name ?? optionalString('applicationName', options.applicationName) ?? 'nestjs-cockroachdb';
+  // Checked even when the URL names the application: a bad option must not pass just because it is overridden.
+  const givenApplicationName = optionalString('applicationName', options.applicationName);
+  const applicationName = fromUrl.application_name ?? givenApplicationName ?? 'nestjs-cockroachdb';
 
   const int8 = options.int8 ?? 'string';
   if (!INT8_MODES.includes(int8)) {
@@ -141,15 +142,16 @@ function parseUrl(url: unknown): ClientConfig {
   return { ...config, port };
 }
 
-function requireNonEmptyString(option: string, value: unknown): asserts value is string {
+/** `secret`: the value is a password, so the message gives only its type, never the value. */
+function requireNonEmptyString(option: string, value: unknown, secret = false): asserts value is string {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigurationError(option, `expected a non-empty string, got ${describe(value)}`);
+    throw new ConfigurationError(option, `expected a non-empty string, got ${secret ? typeof value : describe(value)}`);
   }
 }
 
-function optionalString(option: string, value: unknown): string | undefined {
+function optionalString(option: string, value: unknown, secret = false): string | undefined {
   if (value === undefined) return undefined;
-  requireNonEmptyString(option, value);
+  requireNonEmptyString(option, value, secret);
   return value;
 }
 

@@ -1,4 +1,5 @@
 import { escapeIdentifier } from 'pg';
+import { ValidationError } from '../errors';
 
 /** A parameterized query: SQL text with `$n` placeholders and the values bound to them. */
 export interface SqlQuery {
@@ -60,7 +61,13 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): SqlFra
 }
 
 /** A quoted identifier (`"table"`), for names that cannot be bound as parameters. */
-sql.identifier = (name: string): SqlFragment => new SqlFragment([{ sql: escapeIdentifier(name) }]);
+sql.identifier = (name: string): SqlFragment => {
+  // No server accepts these as names; refusing them here keeps the query from reaching it malformed.
+  if (typeof name !== 'string' || name === '' || name.includes('\u0000')) {
+    throw new ValidationError(undefined, undefined, `sql.identifier() needs a non-empty string without NUL characters, got ${typeof name === 'string' ? JSON.stringify(name) : typeof name}`);
+  }
+  return new SqlFragment([{ sql: escapeIdentifier(name) }]);
+};
 
 /** Joins fragments with a separator: `` sql.join(conditions, sql` AND `) ``. */
 sql.join = (fragments: readonly SqlFragment[], separator: SqlFragment = sql`, `): SqlFragment => {

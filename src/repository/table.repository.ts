@@ -1,5 +1,6 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service';
 import type { SqlQuery } from '../database/sql.template';
+import { ValidationError } from '../errors';
 import type { Int8Mode } from '../interfaces/cockroach-options.interface';
 import type { AnyTable } from '../schema/table.definition';
 import type { InsertRow, PrimaryKeyValue, Row, RowPatch } from '../schema/table.types';
@@ -30,6 +31,7 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = 'strin
 
   /** Inserts the rows in one statement; returns them in the order given. */
   async insertMany(values: ReadonlyArray<InsertRow<TTable>>): Promise<Array<Row<TTable, TInt8>>> {
+    if (!Array.isArray(values)) throw new ValidationError(this.table.name, undefined, 'insertMany takes an array of rows');
     if (values.length === 0) return [];
     return this.rows(buildInsert(this.table, values));
   }

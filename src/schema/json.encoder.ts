@@ -1,10 +1,14 @@
+/** A UTF-16 surrogate without its pair (with the `u` flag a proper pair is one code point and does not match). */
+export const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Serialises a value for a JSONB column, refusing what `JSON.stringify` would
  * silently change or throw on: `undefined`, functions and symbols (dropped),
  * `NaN`/`Infinity` (become `null`), BigInt and cycles (throw mid-query), class
  * instances such as `Date` or `Map` (would not read back as the same value),
- * NUL characters (PostgreSQL's JSONB refuses them) and `__proto__` keys (they
- * turn into prototypes when the document is later merged with `Object.assign`).
+ * NUL characters (PostgreSQL's JSONB refuses them), unpaired UTF-16 surrogates
+ * (UTF-8 cannot encode them) and `__proto__` keys (they turn into prototypes
+ * when the document is later merged with `Object.assign`).
  *
  * `fail` throws; it receives the problem with a JSON path such as `$.tags[2]`.
  */
@@ -19,6 +23,7 @@ function checkJson(value: unknown, path: string, ancestors: Set<object>, fail: (
       return;
     case 'string':
       if (value.includes('\u0000')) fail(`${path} contains a NUL character, which JSONB cannot store`);
+      if (LONE_SURROGATE.test(value)) fail(`${path} contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode`);
       return;
     case 'number':
       if (!Number.isFinite(value)) fail(`${path} is ${value}, which JSON cannot represent`);
@@ -47,6 +52,7 @@ function checkJson(value: unknown, path: string, ancestors: Set<object>, fail: (
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       if (key === '__proto__') fail(`${path} has a "__proto__" key, which is refused as a prototype-pollution risk`);
+      if (LONE_SURROGATE.test(key)) fail(`${path} has a key with an unpaired UTF-16 surrogate, which UTF-8 cannot encode`);
       checkJson(record[key], `${path}.${key}`, ancestors, fail);
     }
   }

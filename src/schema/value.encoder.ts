@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import type { ColumnKind, ColumnSpec } from './column.types';
-import { encodeJson } from './json.encoder';
+import { encodeJson, LONE_SURROGATE } from './json.encoder';
 
 /** Where a value is headed, for error messages. */
 export interface ValueLocation {
@@ -64,6 +64,8 @@ const SCALARS: Record<ScalarKind, (value: unknown, fail: Fail) => unknown> = {
     if (typeof value !== 'string') fail(`expected a string, got ${describe(value)}`);
     // PostgreSQL refuses NUL in text; refusing it everywhere keeps both dialects alike.
     if (value.includes('\u0000')) fail('the string contains a NUL character');
+    // UTF-8 cannot encode a lone surrogate: the driver would silently store U+FFFD instead.
+    if (LONE_SURROGATE.test(value)) fail('the string contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode');
     return value;
   },
   bool: (value: unknown, fail: Fail) => {

@@ -92,6 +92,21 @@ const PRIORITIES: readonly TransactionPriority[] = ['low', 'normal', 'high'];
 const ISOLATIONS: readonly IsolationLevel[] = ['serializable', 'read committed'];
 const PROPAGATIONS: readonly Propagation[] = ['required', 'requiresNew', 'mandatory', 'never'];
 const STRATEGIES: readonly RetryStrategy[] = ['auto', 'savepoint', 'restart'];
+/** Every key `TransactionOptions` has (the compiler keeps the list complete): any other is a typo, refused rather than ignored. */
+const TRANSACTION_OPTION_NAMES: readonly string[] = Object.keys({
+  maxAttempts: true,
+  strategy: true,
+  initialDelayMs: true,
+  maxDelayMs: true,
+  immediateRetries: true,
+  onRetry: true,
+  priority: true,
+  asOfSystemTime: true,
+  readOnly: true,
+  isolation: true,
+  propagation: true,
+  connection: true,
+} satisfies Record<keyof TransactionOptions, true>);
 
 /** Validates retry settings, e.g. the module's `retry` option, on top of `base`. */
 export function resolveRetryOptions(
@@ -100,7 +115,9 @@ export function resolveRetryOptions(
   prefix = '',
 ): ResolvedRetryOptions {
   if (options === undefined) return base;
-  if (options === null || typeof options !== 'object') throw new ConfigurationError(prefix || 'options', 'expected an object');
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigurationError(prefix.replace(/\.$/, '') || 'options', 'expected an object');
+  }
   const name = (key: string) => `${prefix}${key}`;
   return {
     maxAttempts: integer(name('maxAttempts'), options.maxAttempts, 1, 1000) ?? base.maxAttempts,
@@ -122,6 +139,11 @@ export function resolveTransactionOptions(
 ): ResolvedTransactionOptions {
   const retry = resolveRetryOptions(options ?? {}, defaults);
   const given = options ?? {};
+  for (const key of Object.keys(given)) {
+    if (!TRANSACTION_OPTION_NAMES.includes(key)) {
+      throw new ConfigurationError(key, `unknown transaction option (expected one of ${TRANSACTION_OPTION_NAMES.join(', ')})`);
+    }
+  }
   if (given.readOnly !== undefined && typeof given.readOnly !== 'boolean') {
     throw new ConfigurationError('readOnly', 'expected a boolean');
   }

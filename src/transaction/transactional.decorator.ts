@@ -30,13 +30,16 @@ export function Transactional(
   optionsOrMaxAttempts?: TransactionOptions | number,
   priority?: TransactionPriority,
 ): MethodDecorator {
-  const options: TransactionOptions =
-    typeof optionsOrMaxAttempts === 'object' && optionsOrMaxAttempts !== null
-      ? optionsOrMaxAttempts
-      : {
-          ...(optionsOrMaxAttempts !== undefined && { maxAttempts: optionsOrMaxAttempts }),
-          ...(priority !== undefined && { priority }),
-        };
+  const optionsObject = typeof optionsOrMaxAttempts === 'object' && optionsOrMaxAttempts !== null;
+  if (optionsObject && priority !== undefined) {
+    throw new ConfigurationError('priority', 'with an options object, give the priority inside it, not as a second argument');
+  }
+  const options: TransactionOptions = optionsObject
+    ? optionsOrMaxAttempts
+    : {
+        ...(optionsOrMaxAttempts !== undefined && { maxAttempts: optionsOrMaxAttempts }),
+        ...(priority !== undefined && { priority }),
+      };
   // Validate now, at class definition: a bad argument fails the app's start, not a request.
   resolveTransactionOptions(options);
 
