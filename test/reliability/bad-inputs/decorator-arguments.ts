@@ -313,6 +313,6 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
       }
       return new Service().run();
     },
-    expected: cockroachError('no open database connection named "nowhere"'),
+    expected: cockroachError('no database connection named "nowhere"'),
   },
 ];
