@@ -31,9 +31,14 @@ export interface RetryOptions {
   /** Total attempts, the first included. Default `10`. */
   maxAttempts?: number;
   strategy?: RetryStrategy;
-  /** Backoff before the first delayed retry (ms); doubles each time, with full jitter. Default `10`. */
+  /**
+   * The least backoff before the first delayed retry (ms); a failed attempt
+   * that took longer sets the base instead. Doubles each time, with full
+   * jitter. Default `100`, the base of CockroachDB's documented retry loop;
+   * `bench/README.md` has the measurements behind it.
+   */
   initialDelayMs?: number;
-  /** Backoff cap (ms). Default `1000`. */
+  /** Backoff cap (ms). Default `2000`. */
   maxDelayMs?: number;
   /**
    * Savepoint protocol only: retries re-run at once through
@@ -82,8 +87,8 @@ export interface ResolvedTransactionOptions extends ResolvedRetryOptions {
 export const DEFAULT_RETRY: ResolvedRetryOptions = {
   maxAttempts: 10,
   strategy: 'auto',
-  initialDelayMs: 10,
-  maxDelayMs: 1000,
+  initialDelayMs: 100,
+  maxDelayMs: 2000,
   immediateRetries: 1,
   onRetry: undefined,
 };

@@ -60,10 +60,12 @@ export async function runOwnedTransaction<T>(
       stats.attempts++;
       let committing = false;
       let acquiring = false;
+      let attemptStartedAt = performance.now();
       try {
         acquiring = !client;
         client ??= await db.pool.acquire();
         acquiring = false;
+        attemptStartedAt = performance.now();
         if (!open) {
           await db.send(client, begin);
           open = true;
@@ -137,7 +139,12 @@ export async function runOwnedTransaction<T>(
         } else {
           await rollback();
           delayedRetries++;
-          delayMs = backoffDelay(delayedRetries, options.initialDelayMs, options.maxDelayMs);
+          // The pause scales with how long the failed attempt took, never below initialDelayMs:
+          // under light contention attempts take a millisecond and retries come quickly; at a
+          // hot spot they queue for locks for tens of milliseconds, and a pause shorter than
+          // that sends the contenders straight back into the same crowd.
+          const attemptMs = performance.now() - attemptStartedAt;
+          delayMs = backoffDelay(delayedRetries, Math.max(options.initialDelayMs, attemptMs), options.maxDelayMs);
         }
         const code = error instanceof Error && 'code' in error ? String(error.code) : 'connection lost';
         db.logger.debug(`Transaction attempt ${attempt} failed (${code}); retrying ${delayMs ? `in ${delayMs} ms` : 'now'} (${strategy})`);
