@@ -54,6 +54,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
     ambiguous: 0,
   };
   private closing: Promise<void> | undefined;
+  private defaultTransactionOptions: ResolvedTransactionOptions | undefined;
   private readonly running = new Set<Promise<unknown>>();
   private readonly warned = new Set<string>();
   private readonly brokenClients = new WeakSet<PoolClient>();
@@ -197,6 +198,8 @@ export class CockroachDatabase implements OnApplicationShutdown {
 
   /** @internal Validates per-call options on top of this connection's `retry` defaults. */
   resolveTransactionOptions(options: TransactionOptions | undefined): ResolvedTransactionOptions {
+    // No options is the common case (`db.runTransaction(cb)`): resolve it once, not per transaction.
+    if (options === undefined) return (this.defaultTransactionOptions ??= resolveTransactionOptions(undefined, this.options.retry));
     return resolveTransactionOptions(options, this.options.retry);
   }
 

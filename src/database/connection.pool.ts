@@ -72,14 +72,20 @@ export class ConnectionPool {
    * abandoned request is closed.
    */
   private connectUnlessEnded(): Promise<PoolClient> {
-    const connecting = this.pool.connect();
+    // pg-pool's callback form: one promise per checkout, since every query outside a transaction comes here.
     return new Promise<PoolClient>((resolve, reject) => {
+      let abandoned = false;
       const abandon = (error: Error) => {
+        abandoned = true;
         reject(error);
-        connecting.then((client) => client.release(true), () => undefined);
       };
       this.waiters.add(abandon);
-      connecting.then(resolve, reject).finally(() => this.waiters.delete(abandon));
+      this.pool.connect((error, client) => {
+        this.waiters.delete(abandon);
+        if (abandoned) client?.release(true);
+        else if (error || !client) reject(error ?? new Error('pg-pool returned no client'));
+        else resolve(client);
+      });
     });
   }
 
