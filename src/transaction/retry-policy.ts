@@ -37,3 +37,22 @@ export function backoffDelay(delayedRetry: number, initialDelayMs: number, maxDe
   const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, delayedRetry - 1));
   return Math.round(Math.random() * ceiling);
 }
+
+/**
+ * The library's pause before the n-th delayed retry: `backoffDelay` on a base
+ * that is the longer of `initialDelayMs` and how long the failed attempt took.
+ * Under light contention an attempt takes a millisecond and the retry comes
+ * soon; at a hot spot attempts queue for locks for tens of milliseconds, and
+ * a pause shorter than that sends the contenders straight back into the same
+ * crowd (bench/README.md has the measurements).
+ */
+export function retryDelay(
+  delayedRetry: number,
+  attemptMs: number,
+  options: { readonly initialDelayMs: number; readonly maxDelayMs: number },
+  random: () => number = Math.random,
+): number {
+  const base = Math.max(options.initialDelayMs, attemptMs);
+  const ceiling = Math.min(options.maxDelayMs, base * 2 ** Math.max(0, delayedRetry - 1));
+  return Math.round(random() * ceiling);
+}

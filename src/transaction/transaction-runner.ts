@@ -3,7 +3,7 @@ import type { PoolClient, QueryResult } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service';
 import { isConnectionFailure } from '../database/connection-failure';
 import { AmbiguousCommitError, DatabaseClosingError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors';
-import { backoffDelay, isAmbiguousResult, isRetryable } from './retry-policy';
+import { isAmbiguousResult, isRetryable, retryDelay } from './retry-policy';
 import { runInTransaction, TransactionContext } from './transaction-context';
 import type { ResolvedTransactionOptions } from './transaction-options';
 import { beginStatement, statements } from './transaction-statements';
@@ -139,12 +139,7 @@ export async function runOwnedTransaction<T>(
         } else {
           await rollback();
           delayedRetries++;
-          // The pause scales with how long the failed attempt took, never below initialDelayMs:
-          // under light contention attempts take a millisecond and retries come quickly; at a
-          // hot spot they queue for locks for tens of milliseconds, and a pause shorter than
-          // that sends the contenders straight back into the same crowd.
-          const attemptMs = performance.now() - attemptStartedAt;
-          delayMs = backoffDelay(delayedRetries, Math.max(options.initialDelayMs, attemptMs), options.maxDelayMs);
+          delayMs = retryDelay(delayedRetries, performance.now() - attemptStartedAt, options);
         }
         const code = error instanceof Error && 'code' in error ? String(error.code) : 'connection lost';
         db.logger.debug(`Transaction attempt ${attempt} failed (${code}); retrying ${delayMs ? `in ${delayMs} ms` : 'now'} (${strategy})`);

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule } from '../../src';
+import { CockroachDatabase, CockroachModule, DatabaseClosingError } from '../../src';
 import { countSessions, eventually, killSessions } from '../support/sessions';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -100,5 +101,27 @@ describe('pool lifecycle', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('turns away a caller queued for a connection when the pool ends, instead of leaving it to time out', async () => {
+    // One connection, held by a slow statement; a second query queues behind it.
+    const db = await CockroachDatabase.connect({
+      url: testDb.url,
+      pool: { max: 1, connectionTimeoutMillis: 60_000 },
+      shutdownTimeoutMs: 0,
+    });
+    const holder = db.query('SELECT pg_sleep(0.3)');
+    await eventually(async () => db.poolStats().total, (total) => total === 1);
+    const queued = db.query('SELECT 1').then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    await eventually(async () => db.poolStats().waiting, (waiting) => waiting === 1);
+    const closing = db.close();
+    // Without the fix, pg-pool leaves the waiter queued until its 60 s connection timeout.
+    const outcome = await Promise.race([queued, sleep(10_000, 'still waiting', { ref: false })]);
+    assert.ok(outcome instanceof DatabaseClosingError, `expected DatabaseClosingError, got ${String(outcome)}`);
+    await holder; // the statement already running finishes normally
+    await closing;
   });
 });
