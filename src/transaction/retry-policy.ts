@@ -33,9 +33,9 @@ export function isAmbiguousResult(error: unknown): boolean {
  * [0, min(max, initial · 2^(n-1))] before the n-th delayed retry, so
  * contenders that collided do not collide again in lockstep.
  */
-export function backoffDelay(delayedRetry: number, initialDelayMs: number, maxDelayMs: number): number {
+export function backoffDelay(delayedRetry: number, initialDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
   const ceiling = Math.min(maxDelayMs, initialDelayMs * 2 ** Math.max(0, delayedRetry - 1));
-  return Math.round(Math.random() * ceiling);
+  return Math.round(random() * ceiling);
 }
 
 /**
@@ -52,7 +52,5 @@ export function retryDelay(
   options: { readonly initialDelayMs: number; readonly maxDelayMs: number },
   random: () => number = Math.random,
 ): number {
-  const base = Math.max(options.initialDelayMs, attemptMs);
-  const ceiling = Math.min(options.maxDelayMs, base * 2 ** Math.max(0, delayedRetry - 1));
-  return Math.round(random() * ceiling);
+  return backoffDelay(delayedRetry, Math.max(options.initialDelayMs, attemptMs), options.maxDelayMs, random);
 }
