@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CockroachDatabase, type RetryInfo } from '../../src';
 import { retryDelay } from '../../src/transaction/retry-policy';
+import { resolveTransactionOptions } from '../../src/transaction/transaction-options';
 import { createFlakyFunction } from '../support/flaky-function';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -21,6 +22,11 @@ describe('retryDelay: the pause before a delayed retry', () => {
   it('starts from the failed attempt’s duration when that is longer', () => {
     assert.deepEqual([1, 2, 3].map((n) => retryDelay(n, 300, LIMITS, highest)), [300, 600, 1200]);
     assert.equal(retryDelay(1, 5000, LIMITS, highest), 2000, 'still capped');
+  });
+
+  it('defaults to 100 ms doubling to 2 s, the values the contention bench chose', () => {
+    const { initialDelayMs, maxDelayMs } = resolveTransactionOptions(undefined);
+    assert.deepEqual({ initialDelayMs, maxDelayMs }, { initialDelayMs: 100, maxDelayMs: 2000 });
   });
 
   it('jitters over the whole range, down to no pause at all', () => {
