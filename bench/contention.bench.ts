@@ -1,13 +1,13 @@
 import { cpus, loadavg, totalmem } from 'node:os';
-import { createTestDatabase, SERVER_URL_ENV, type TestDatabase } from '../test/support/test-database';
-import { checkMoneyConserved, resetAccounts } from './contention/accounts';
-import { readConfig, type ContentionConfig } from './contention/config';
-import { runTimed } from './contention/run-cell';
-import { summarize, Tally } from './contention/stats';
-import type { Strategy } from './contention/strategy';
-import { selectStrategies } from './contention/strategies';
-import { HAND_WRITTEN_RETRY } from './contention/strategies/shared';
-import { tableHeader, tableRow } from './contention/table';
+import { createTestDatabase, SERVER_URL_ENV, type TestDatabase } from '../test/support/test-database.js';
+import { checkMoneyConserved, resetAccounts } from './contention/accounts.js';
+import { readConfig, type ContentionConfig } from './contention/config.js';
+import { runTimed } from './contention/run-cell.js';
+import { summarize, Tally } from './contention/stats.js';
+import type { Strategy } from './contention/strategy.js';
+import { selectStrategies } from './contention/strategies/index.js';
+import { HAND_WRITTEN_RETRY } from './contention/strategies/shared.js';
+import { tableHeader, tableRow } from './contention/table.js';
 
 /**
  * Goodput under contention: W workers move money between random pairs of a

@@ -1,6 +1,8 @@
-import { Pool } from 'pg';
-import { CockroachDatabase } from '../src';
-import { compare, throughput } from './support/measure';
+import pg from 'pg';
+import { CockroachDatabase } from '../src/index.js';
+import { compare, throughput } from './support/measure.js';
+
+const { Pool } = pg;
 
 /**
  * What `db.query` costs over the raw `pg` pool it wraps: the same one-row

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { startDatabaseServer } from '../test/support/database-server';
-import { contention } from './contention.bench';
-import { queryOverhead } from './query-overhead.bench';
-import { transactionOverhead } from './transaction-overhead.bench';
+import { startDatabaseServer } from '../test/support/database-server.js';
+import { contention } from './contention.bench.js';
+import { queryOverhead } from './query-overhead.bench.js';
+import { transactionOverhead } from './transaction-overhead.bench.js';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<void>> = {
   query: queryOverhead,

@@ -1,6 +1,8 @@
-import { Pool } from 'pg';
-import { CockroachDatabase, Transactional } from '../src';
-import { compare, throughput } from './support/measure';
+import pg from 'pg';
+import { CockroachDatabase, Transactional } from '../src/index.js';
+import { compare, throughput } from './support/measure.js';
+
+const { Pool } = pg;
 
 const STATEMENT = 'UPDATE counters SET n = n + 1 WHERE id = $1';
 

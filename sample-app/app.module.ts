@@ -1,13 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CockroachModule, type CockroachOptions } from '../src';
-import { AccountsModule } from './accounts/accounts.module';
-import { DatabaseExceptionFilter } from './common/database-exception.filter';
-import { SchemaSetup } from './common/schema.setup';
-import { HealthController } from './health/health.controller';
-import { ReportsModule } from './reports/reports.module';
-import { TodosModule } from './todos/todos.module';
-import { UsersModule } from './users/users.module';
+import { CockroachModule, type CockroachOptions } from '../src/index.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { DatabaseExceptionFilter } from './common/database-exception.filter.js';
+import { SchemaSetup } from './common/schema.setup.js';
+import { HealthController } from './health/health.controller.js';
+import { ReportsModule } from './reports/reports.module.js';
+import { TodosModule } from './todos/todos.module.js';
+import { UsersModule } from './users/users.module.js';
 
 /**
  * The sample app. `databaseUrl` comes from main.ts (the embedded server or

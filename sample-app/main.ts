@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { startDatabaseServer } from '../test/support/database-server';
-import { AppModule } from './app.module';
+import { startDatabaseServer } from '../test/support/database-server.js';
+import { AppModule } from './app.module.js';
 
 /**
  * `npm start`: runs the sample app on COCKROACH_URL when it is set, else on a

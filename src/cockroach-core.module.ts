@@ -1,13 +1,13 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { getDatabaseToken, getOptionsToken } from './cockroach.constants';
-import { CockroachDatabase } from './database/cockroach-database.service';
+import { getDatabaseToken, getOptionsToken } from './cockroach.constants.js';
+import { CockroachDatabase } from './database/cockroach-database.service.js';
 import type {
   CockroachAsyncOptions,
   CockroachFactoryOptions,
   CockroachOptions,
   CockroachOptionsFactory,
-} from './interfaces/cockroach-options.interface';
-import { ConfigurationError } from './errors';
+} from './interfaces/cockroach-options.interface.js';
+import { ConfigurationError } from './errors.js';
 
 /**
  * Owns one connection's providers. `CockroachModule` is the thin public face;

@@ -1,6 +1,6 @@
-import { CockroachDatabase } from './database/cockroach-database.service';
-import { DEFAULT_CONNECTION_NAME } from './database/options.resolver';
-import type { AnyTable } from './schema/table.definition';
+import { CockroachDatabase } from './database/cockroach-database.service.js';
+import { DEFAULT_CONNECTION_NAME } from './database/options.resolver.js';
+import type { AnyTable } from './schema/table.definition.js';
 
 export { DEFAULT_CONNECTION_NAME };
 

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CockroachCoreModule } from './cockroach-core.module';
-import { createRepositoryProviders } from './cockroach.providers';
-import type { CockroachAsyncOptions, CockroachOptions } from './interfaces/cockroach-options.interface';
-import type { AnyTable } from './schema/table.definition';
+import { CockroachCoreModule } from './cockroach-core.module.js';
+import { createRepositoryProviders } from './cockroach.providers.js';
+import type { CockroachAsyncOptions, CockroachOptions } from './interfaces/cockroach-options.interface.js';
+import type { AnyTable } from './schema/table.definition.js';
 
 /**
  * The module users import: `forRoot` / `forRootAsync` once per connection,

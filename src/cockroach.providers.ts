@@ -1,8 +1,8 @@
 import type { Provider } from '@nestjs/common';
-import { getDatabaseToken, getRepositoryToken } from './cockroach.constants';
-import type { CockroachDatabase } from './database/cockroach-database.service';
-import { Repository } from './repository/table.repository';
-import type { AnyTable } from './schema/table.definition';
+import { getDatabaseToken, getRepositoryToken } from './cockroach.constants.js';
+import type { CockroachDatabase } from './database/cockroach-database.service.js';
+import { Repository } from './repository/table.repository.js';
+import type { AnyTable } from './schema/table.definition.js';
 
 /** One `Repository` provider per table, each built on the named connection's database. */
 export function createRepositoryProviders(tables: readonly AnyTable[], connectionName?: string): Provider[] {

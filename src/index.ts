@@ -1,15 +1,15 @@
-export { CockroachModule } from './cockroach.module';
-export { getDatabaseToken, DEFAULT_CONNECTION_NAME } from './cockroach.constants';
-export { InjectDatabase } from './common/cockroach.decorators';
-export { CockroachDatabase, type QueryResult } from './database/cockroach-database.service';
-export type { PoolStats } from './database/connection.pool';
-export type { Dialect, ServerInfo, ServerVersion, ServerCapabilities } from './database/server-info';
-export { sql, SqlFragment, type SqlQuery } from './database/sql.template';
-export { checkDatabaseHealth, type DatabaseHealth } from './health/database-health';
-export * from './errors';
-export type * from './interfaces/cockroach-options.interface';
-export { Transactional } from './transaction/transactional.decorator';
-export { afterCommit, runTransaction, type Transaction, type TransactionCallback } from './transaction/transaction-api';
+export { CockroachModule } from './cockroach.module.js';
+export { getDatabaseToken, DEFAULT_CONNECTION_NAME } from './cockroach.constants.js';
+export { InjectDatabase } from './common/cockroach.decorators.js';
+export { CockroachDatabase, type QueryResult } from './database/cockroach-database.service.js';
+export type { PoolStats } from './database/connection.pool.js';
+export type { Dialect, ServerInfo, ServerVersion, ServerCapabilities } from './database/server-info.js';
+export { sql, SqlFragment, type SqlQuery } from './database/sql.template.js';
+export { checkDatabaseHealth, type DatabaseHealth } from './health/database-health.js';
+export * from './errors.js';
+export type * from './interfaces/cockroach-options.interface.js';
+export { Transactional } from './transaction/transactional.decorator.js';
+export { afterCommit, runTransaction, type Transaction, type TransactionCallback } from './transaction/transaction-api.js';
 export type {
   TransactionOptions,
   TransactionPriority,
@@ -18,13 +18,13 @@ export type {
   RetryStrategy,
   RetryOptions,
   RetryInfo,
-} from './transaction/transaction-options';
-export type { TransactionStats } from './database/cockroach-database.service';
-export { getRepositoryToken } from './cockroach.constants';
-export { InjectRepository } from './common/cockroach.decorators';
-export { uuidKey, rowId, json, array, text, int, bool, timestamptz, decimal, uuid, bytes } from './schema/column.factories';
-export { Column, type AnyColumn } from './schema/column.builder';
-export type { ColumnKind, ColumnSpec, DefaultSqlExpression, Int8Input } from './schema/column.types';
+} from './transaction/transaction-options.js';
+export type { TransactionStats } from './database/cockroach-database.service.js';
+export { getRepositoryToken } from './cockroach.constants.js';
+export { InjectRepository } from './common/cockroach.decorators.js';
+export { uuidKey, rowId, json, array, text, int, bool, timestamptz, decimal, uuid, bytes } from './schema/column.factories.js';
+export { Column, type AnyColumn } from './schema/column.builder.js';
+export type { ColumnKind, ColumnSpec, DefaultSqlExpression, Int8Input } from './schema/column.types.js';
 export {
   defineTable,
   Table,
@@ -34,9 +34,9 @@ export {
   type IndexDefinition,
   type InvertedIndexDefinition,
   type TableIndex,
-} from './schema/table.definition';
-export type { Row, InsertRow, RowPatch, PrimaryKeyValue, ColumnName, ColumnInput, ColumnValue } from './schema/table.types';
-export { createTables, dropTables, createTableStatements, dropTablesStatement } from './schema/table.ddl';
-export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection';
-export { Repository } from './repository/table.repository';
-export type * from './repository/repository.types';
+} from './schema/table.definition.js';
+export type { Row, InsertRow, RowPatch, PrimaryKeyValue, ColumnName, ColumnInput, ColumnValue } from './schema/table.types.js';
+export { createTables, dropTables, createTableStatements, dropTablesStatement } from './schema/table.ddl.js';
+export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection.js';
+export { Repository } from './repository/table.repository.js';
+export type * from './repository/repository.types.js';

@@ -1,4 +1,4 @@
-import type { TestDatabase } from '../../test/support/test-database';
+import type { TestDatabase } from '../../test/support/test-database.js';
 
 /**
  * Large enough that a few seconds of transfers of at most MAX_AMOUNT never

@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../../src';
+import type { RetryOptions } from '../../src/index.js';
 
 /** What one run of the contention bench measures; every knob is an environment variable. */
 export interface ContentionConfig {

@@ -1,6 +1,6 @@
-import type { Tally } from './stats';
-import type { StrategyRun } from './strategy';
-import { randomMove } from './transfer';
+import type { Tally } from './stats.js';
+import type { StrategyRun } from './strategy.js';
+import { randomMove } from './transfer.js';
 
 /**
  * `workers` loops transfer between random accounts for `durationMs`, then

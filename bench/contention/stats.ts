@@ -1,4 +1,4 @@
-import type { Outcome } from './strategy';
+import type { Outcome } from './strategy.js';
 
 /**
  * What one strategy did in one cell, added up over its rounds. Every

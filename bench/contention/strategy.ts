@@ -1,5 +1,5 @@
-import type { Dialect } from '../../src';
-import type { Move, TransferResult } from './transfer';
+import type { Dialect } from '../../src/index.js';
+import type { Move, TransferResult } from './transfer.js';
 
 /** How one transfer ended; `exceeded`: the strategy gave up after its last attempt. Other failures are thrown. */
 export interface Outcome {

@@ -1,4 +1,4 @@
-import type { Summary } from './stats';
+import type { Summary } from './stats.js';
 
 interface Column {
   title: string;

@@ -1,4 +1,4 @@
-import { MAX_AMOUNT } from './accounts';
+import { MAX_AMOUNT } from './accounts.js';
 
 export interface Move {
   from: number;

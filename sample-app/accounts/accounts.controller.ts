@@ -1,7 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
-import { InjectRepository, type Repository, type Row } from '../../src';
-import { requireObject, requireString } from '../common/request-body';
-import { accountsTable } from './accounts.tables';
+import { InjectRepository, type Repository, type Row } from '../../src/index.js';
+import { requireObject, requireString } from '../common/request-body.js';
+import { accountsTable } from './accounts.tables.js';
 
 type Account = Row<typeof accountsTable>;
 

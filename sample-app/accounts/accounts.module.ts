@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { CockroachModule } from '../../src';
-import { AccountsController } from './accounts.controller';
-import { accountsTable, transfersTable } from './accounts.tables';
-import { TransfersController } from './transfers.controller';
-import { TransfersService } from './transfers.service';
+import { CockroachModule } from '../../src/index.js';
+import { AccountsController } from './accounts.controller.js';
+import { accountsTable, transfersTable } from './accounts.tables.js';
+import { TransfersController } from './transfers.controller.js';
+import { TransfersService } from './transfers.service.js';
 
 @Module({
   imports: [CockroachModule.forFeature([accountsTable, transfersTable])],

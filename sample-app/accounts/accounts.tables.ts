@@ -1,4 +1,4 @@
-import { defineTable, int, rowId, text, timestamptz, uuid, uuidKey } from '../../src';
+import { defineTable, int, rowId, text, timestamptz, uuid, uuidKey } from '../../src/index.js';
 
 /**
  * A bank account. `balance` is in cents: an INT8, so it reads back as a

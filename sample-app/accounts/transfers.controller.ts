@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { InjectRepository, type Repository } from '../../src';
-import { requireObject, requirePositiveInteger, requireString } from '../common/request-body';
-import { transfersTable } from './accounts.tables';
-import { type Transfer, TransfersService } from './transfers.service';
+import { InjectRepository, type Repository } from '../../src/index.js';
+import { requireObject, requirePositiveInteger, requireString } from '../common/request-body.js';
+import { transfersTable } from './accounts.tables.js';
+import { type Transfer, TransfersService } from './transfers.service.js';
 
 @Controller('transfers')
 export class TransfersController {

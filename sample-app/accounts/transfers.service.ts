@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository, type Repository, type Row, Transactional } from '../../src';
-import { accountsTable, transfersTable } from './accounts.tables';
+import { InjectRepository, type Repository, type Row, Transactional } from '../../src/index.js';
+import { accountsTable, transfersTable } from './accounts.tables.js';
 
 export interface TransferRequest {
   from: string;

@@ -1,7 +1,9 @@
 import { type ArgumentsHost, BadRequestException, Catch, ConflictException, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { DatabaseError } from 'pg';
-import { ExceededMaxAttemptsError, ValidationError } from '../../src';
+import pg from 'pg';
+import { ExceededMaxAttemptsError, ValidationError } from '../../src/index.js';
+
+const { DatabaseError } = pg;
 
 /** SQLSTATE for a unique constraint violation (e.g. a second user with the same email). */
 const UNIQUE_VIOLATION = '23505';

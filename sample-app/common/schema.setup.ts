@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { CockroachDatabase } from '../../src';
-import { accountsTable, transfersTable } from '../accounts/accounts.tables';
-import { todosTable } from '../todos/todos.table';
-import { loginTokensTable, usersTable } from '../users/users.tables';
+import { CockroachDatabase } from '../../src/index.js';
+import { accountsTable, transfersTable } from '../accounts/accounts.tables.js';
+import { todosTable } from '../todos/todos.table.js';
+import { loginTokensTable, usersTable } from '../users/users.tables.js';
 
 export const SAMPLE_TABLES = [accountsTable, transfersTable, usersTable, loginTokensTable, todosTable];
 

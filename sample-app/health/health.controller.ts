@@ -1,5 +1,5 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { checkDatabaseHealth, CockroachDatabase, type DatabaseHealth } from '../../src';
+import { checkDatabaseHealth, CockroachDatabase, type DatabaseHealth } from '../../src/index.js';
 
 @Controller('health')
 export class HealthController {

@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { type BalanceReport, ReportsService } from './reports.service';
+import { type BalanceReport, ReportsService } from './reports.service.js';
 
 @Controller('reports')
 export class ReportsController {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CockroachDatabase, type Dialect, sql, Transactional } from '../../src';
+import { CockroachDatabase, type Dialect, sql, Transactional } from '../../src/index.js';
 
 /**
  * How far back the report reads. On CockroachDB a historical read

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
-import { InjectRepository, type JsonContains, type Repository, type Row, type RowPatch, type Where } from '../../src';
-import { requireObject, requireString } from '../common/request-body';
-import { type TodoMeta, todosTable } from './todos.table';
+import { InjectRepository, type JsonContains, type Repository, type Row, type RowPatch, type Where } from '../../src/index.js';
+import { requireObject, requireString } from '../common/request-body.js';
+import { type TodoMeta, todosTable } from './todos.table.js';
 
 type Todo = Row<typeof todosTable>;
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { CockroachModule } from '../../src';
-import { TodosController } from './todos.controller';
-import { todosTable } from './todos.table';
+import { CockroachModule } from '../../src/index.js';
+import { TodosController } from './todos.controller.js';
+import { todosTable } from './todos.table.js';
 
 @Module({
   imports: [CockroachModule.forFeature([todosTable])],

@@ -1,4 +1,4 @@
-import { array, bool, defineTable, json, rowId, text, timestamptz } from '../../src';
+import { array, bool, defineTable, json, rowId, text, timestamptz } from '../../src/index.js';
 
 /** Free-form details kept as JSONB; `GET /todos?meta={"priority":"high"}` filters by containment. */
 export interface TodoMeta {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
-import { InjectRepository, type Repository, type Row } from '../../src';
-import { requireObject, requireString } from '../common/request-body';
-import { usersTable } from './users.tables';
-import { type UserWithToken, UsersService } from './users.service';
+import { InjectRepository, type Repository, type Row } from '../../src/index.js';
+import { requireObject, requireString } from '../common/request-body.js';
+import { usersTable } from './users.tables.js';
+import { type UserWithToken, UsersService } from './users.service.js';
 
 @Controller('users')
 export class UsersController {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { CockroachModule } from '../../src';
-import { UsersController } from './users.controller';
-import { UsersService } from './users.service';
-import { loginTokensTable, usersTable } from './users.tables';
+import { CockroachModule } from '../../src/index.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+import { loginTokensTable, usersTable } from './users.tables.js';
 
 @Module({
   imports: [CockroachModule.forFeature([usersTable, loginTokensTable])],

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository, type Repository, type Row, Transactional } from '../../src';
-import { loginTokensTable, usersTable } from './users.tables';
+import { InjectRepository, type Repository, type Row, Transactional } from '../../src/index.js';
+import { loginTokensTable, usersTable } from './users.tables.js';
 
 const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 

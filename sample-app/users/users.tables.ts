@@ -1,4 +1,4 @@
-import { defineTable, text, timestamptz, uuid, uuidKey } from '../../src';
+import { defineTable, text, timestamptz, uuid, uuidKey } from '../../src/index.js';
 
 export const usersTable = defineTable('users', {
   id: uuidKey(),

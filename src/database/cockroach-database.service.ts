@@ -1,23 +1,23 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient, QueryResult as PgQueryResult, QueryResultRow } from 'pg';
-import type { CockroachOptions } from '../interfaces/cockroach-options.interface';
-import { createTables, dropTables } from '../schema/table.ddl';
-import type { AnyTable } from '../schema/table.definition';
-import { registerDatabase } from '../transaction/database-registry';
-import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api';
-import { activeTransaction } from '../transaction/transaction-context';
+import type { CockroachOptions } from '../interfaces/cockroach-options.interface.js';
+import { createTables, dropTables } from '../schema/table.ddl.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import { registerDatabase } from '../transaction/database-registry.js';
+import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api.js';
+import { activeTransaction } from '../transaction/transaction-context.js';
 import {
   resolveTransactionOptions,
   type ResolvedTransactionOptions,
   type TransactionOptions,
-} from '../transaction/transaction-options';
-import { ConnectionPool, type PoolStats } from './connection.pool';
-import { isConnectionFailure } from './connection-failure';
-import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver';
-import type { Dialect, ServerInfo } from './server-info';
-import type { SqlQuery } from './sql.template';
-import { connectAtStartup } from './startup-connect';
+} from '../transaction/transaction-options.js';
+import { ConnectionPool, type PoolStats } from './connection.pool.js';
+import { isConnectionFailure } from './connection-failure.js';
+import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
+import type { Dialect, ServerInfo } from './server-info.js';
+import type { SqlQuery } from './sql.template.js';
+import { connectAtStartup } from './startup-connect.js';
 
 /** Counters since connect; every retry is visible here. */
 export interface TransactionStats {

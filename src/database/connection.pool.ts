@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { Pool, type PoolClient } from 'pg';
-import { DatabaseClosingError } from '../errors';
-import { createTypeParsers } from './int8.parsers';
-import type { ResolvedCockroachOptions } from './options.resolver';
-import { scrubSecret } from './secret.scrubber';
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { DatabaseClosingError } from '../errors.js';
+import { createTypeParsers } from './int8.parsers.js';
+import type { ResolvedCockroachOptions } from './options.resolver.js';
+import { scrubSecret } from './secret.scrubber.js';
 
 export interface PoolStats {
   /** Connections open, busy or idle. */
@@ -32,7 +33,7 @@ export class ConnectionPool {
     private readonly options: ResolvedCockroachOptions,
     private readonly logger: Logger,
   ) {
-    this.pool = new Pool({
+    this.pool = new pg.Pool({
       ...options.client,
       types: createTypeParsers(options.int8),
       max: options.pool.max,

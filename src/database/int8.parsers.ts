@@ -1,7 +1,8 @@
-import { TypeOverrides } from 'pg';
+import pg from 'pg';
+import type { TypeOverrides } from 'pg';
 import { parse as parseArray } from 'postgres-array';
-import { UnsafeIntegerError } from '../errors';
-import type { Int8Mode } from '../interfaces/cockroach-options.interface';
+import { UnsafeIntegerError } from '../errors.js';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 
 const INT8_OID = 20;
 const INT8_ARRAY_OID = 1016;
@@ -25,7 +26,7 @@ const CONVERTERS: Record<Int8Mode, (text: string) => string | bigint | number> =
  */
 export function createTypeParsers(mode: Int8Mode): TypeOverrides {
   const convert = CONVERTERS[mode];
-  const parsers = new TypeOverrides();
+  const parsers = new pg.TypeOverrides();
   parsers.setTypeParser(INT8_OID, 'text', convert);
   parsers.setTypeParser(INT8_ARRAY_OID, 'text', (text: string) => parseArray(text, convert));
   return parsers;

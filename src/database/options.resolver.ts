@@ -1,8 +1,8 @@
 import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
-import { ConfigurationError } from '../errors';
-import type { CockroachOptions, Int8Mode, QueryEvent } from '../interfaces/cockroach-options.interface';
-import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options';
+import { ConfigurationError } from '../errors.js';
+import type { CockroachOptions, Int8Mode, QueryEvent } from '../interfaces/cockroach-options.interface.js';
+import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
 
 export const DEFAULT_CONNECTION_NAME = 'default';
 

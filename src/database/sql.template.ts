@@ -1,5 +1,7 @@
-import { escapeIdentifier } from 'pg';
-import { ValidationError } from '../errors';
+import pg from 'pg';
+import { ValidationError } from '../errors.js';
+
+const { escapeIdentifier } = pg;
 
 /** A parameterized query: SQL text with `$n` placeholders and the values bound to them. */
 export interface SqlQuery {

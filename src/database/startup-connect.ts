@@ -1,10 +1,10 @@
 import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConnectionError } from '../errors';
-import type { ConnectionPool } from './connection.pool';
-import type { ResolvedCockroachOptions } from './options.resolver';
-import { scrubSecret } from './secret.scrubber';
-import { parseServerVersion, type ServerInfo } from './server-info';
+import { ConnectionError } from '../errors.js';
+import type { ConnectionPool } from './connection.pool.js';
+import type { ResolvedCockroachOptions } from './options.resolver.js';
+import { scrubSecret } from './secret.scrubber.js';
+import { parseServerVersion, type ServerInfo } from './server-info.js';
 
 /**
  * OpenSSL's certificate-verification failures, as Node puts them in an

@@ -1,6 +1,6 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import type { PoolStats } from '../database/connection.pool';
-import type { Dialect } from '../database/server-info';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { PoolStats } from '../database/connection.pool.js';
+import type { Dialect } from '../database/server-info.js';
 
 export interface DatabaseHealth {
   status: 'up' | 'down';

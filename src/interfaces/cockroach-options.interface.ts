@@ -1,6 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { ModuleMetadata, Type } from '@nestjs/common';
-import type { RetryOptions } from '../transaction/transaction-options';
+import type { RetryOptions } from '../transaction/transaction-options.js';
 
 /** How INT8 (CockroachDB's `INT`) values come back from queries. */
 export type Int8Mode = 'string' | 'bigint' | 'number';

@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors';
-import type { ColumnSpec } from '../schema/column.types';
-import { FORBIDDEN_KEYS, type AnyTable } from '../schema/table.definition';
+import { ValidationError } from '../errors.js';
+import type { ColumnSpec } from '../schema/column.types.js';
+import { FORBIDDEN_KEYS, type AnyTable } from '../schema/table.definition.js';
 
 export interface ColumnEntry {
   readonly column: string;

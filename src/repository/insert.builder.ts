@@ -1,13 +1,15 @@
-import { escapeIdentifier } from 'pg';
-import type { SqlQuery } from '../database/sql.template';
-import type { Dialect } from '../database/server-info';
-import { ValidationError } from '../errors';
-import { sqlType } from '../schema/column.sql';
-import type { AnyTable } from '../schema/table.definition';
-import { encodeValue } from '../schema/value.encoder';
-import { checkOptionNames, columnEntries, ownRecord } from './input.guard';
-import { ParamList } from './param.list';
-import { selectList } from './select.builder';
+import pg from 'pg';
+import type { SqlQuery } from '../database/sql.template.js';
+import type { Dialect } from '../database/server-info.js';
+import { ValidationError } from '../errors.js';
+import { sqlType } from '../schema/column.sql.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import { encodeValue } from '../schema/value.encoder.js';
+import { checkOptionNames, columnEntries, ownRecord } from './input.guard.js';
+import { ParamList } from './param.list.js';
+import { selectList } from './select.builder.js';
+
+const { escapeIdentifier } = pg;
 
 /** PostgreSQL's wire protocol numbers parameters with 16 bits. */
 const MAX_PARAMETERS = 65535;

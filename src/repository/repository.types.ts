@@ -1,5 +1,5 @@
-import type { AnyTable } from '../schema/table.definition';
-import type { ColumnInput, ColumnName } from '../schema/table.types';
+import type { AnyTable } from '../schema/table.definition.js';
+import type { ColumnInput, ColumnName } from '../schema/table.types.js';
 
 type Operand<TTable extends AnyTable, K extends ColumnName<TTable>> = NonNullable<ColumnInput<TTable, K>>;
 type KindOf<TTable extends AnyTable, K extends ColumnName<TTable>> = TTable['columns'][K]['$types']['kind'];

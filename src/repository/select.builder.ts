@@ -1,12 +1,14 @@
-import { escapeIdentifier } from 'pg';
-import type { SqlQuery } from '../database/sql.template';
-import { ValidationError } from '../errors';
-import { sqlType } from '../schema/column.sql';
-import type { AnyTable } from '../schema/table.definition';
-import { encodeValue } from '../schema/value.encoder';
-import { checkOptionNames, columnEntries, ownRecord } from './input.guard';
-import { ParamList } from './param.list';
-import { buildWhere } from './where.builder';
+import pg from 'pg';
+import type { SqlQuery } from '../database/sql.template.js';
+import { ValidationError } from '../errors.js';
+import { sqlType } from '../schema/column.sql.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import { encodeValue } from '../schema/value.encoder.js';
+import { checkOptionNames, columnEntries, ownRecord } from './input.guard.js';
+import { ParamList } from './param.list.js';
+import { buildWhere } from './where.builder.js';
+
+const { escapeIdentifier } = pg;
 
 /**
  * The table's columns for `SELECT` and `RETURNING`. DECIMAL arrays are read as

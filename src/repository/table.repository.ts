@@ -1,13 +1,13 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import type { SqlQuery } from '../database/sql.template';
-import { ValidationError } from '../errors';
-import type { Int8Mode } from '../interfaces/cockroach-options.interface';
-import type { AnyTable } from '../schema/table.definition';
-import type { InsertRow, PrimaryKeyValue, Row, RowPatch } from '../schema/table.types';
-import { buildInsert, buildUpsert } from './insert.builder';
-import type { FindOptions, UpsertOptions, Where } from './repository.types';
-import { buildCount, buildFindById, buildSelect } from './select.builder';
-import { buildDelete, buildUpdate } from './update.builder';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { SqlQuery } from '../database/sql.template.js';
+import { ValidationError } from '../errors.js';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import type { InsertRow, PrimaryKeyValue, Row, RowPatch } from '../schema/table.types.js';
+import { buildInsert, buildUpsert } from './insert.builder.js';
+import type { FindOptions, UpsertOptions, Where } from './repository.types.js';
+import { buildCount, buildFindById, buildSelect } from './select.builder.js';
+import { buildDelete, buildUpdate } from './update.builder.js';
 
 /**
  * Typed access to one table. Every statement goes through `db.query`, so

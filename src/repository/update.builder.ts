@@ -1,13 +1,15 @@
-import { escapeIdentifier } from 'pg';
-import type { SqlQuery } from '../database/sql.template';
-import { ValidationError } from '../errors';
-import { sqlType } from '../schema/column.sql';
-import type { AnyTable } from '../schema/table.definition';
-import { encodeValue } from '../schema/value.encoder';
-import { columnEntries } from './input.guard';
-import { ParamList } from './param.list';
-import { selectList } from './select.builder';
-import { buildWhere } from './where.builder';
+import pg from 'pg';
+import type { SqlQuery } from '../database/sql.template.js';
+import { ValidationError } from '../errors.js';
+import { sqlType } from '../schema/column.sql.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import { encodeValue } from '../schema/value.encoder.js';
+import { columnEntries } from './input.guard.js';
+import { ParamList } from './param.list.js';
+import { selectList } from './select.builder.js';
+import { buildWhere } from './where.builder.js';
+
+const { escapeIdentifier } = pg;
 
 /** `UPDATE … SET … WHERE … RETURNING …`; the filter must name at least one column. */
 export function buildUpdate(table: AnyTable, where: unknown, patch: unknown): SqlQuery {

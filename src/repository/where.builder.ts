@@ -1,11 +1,13 @@
-import { escapeIdentifier } from 'pg';
-import { ValidationError } from '../errors';
-import { sqlType } from '../schema/column.sql';
-import type { ColumnKind, ColumnSpec } from '../schema/column.types';
-import type { AnyTable } from '../schema/table.definition';
-import { encodeValue } from '../schema/value.encoder';
-import { columnEntries, ownRecord } from './input.guard';
-import type { ParamList } from './param.list';
+import pg from 'pg';
+import { ValidationError } from '../errors.js';
+import { sqlType } from '../schema/column.sql.js';
+import type { ColumnKind, ColumnSpec } from '../schema/column.types.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import { encodeValue } from '../schema/value.encoder.js';
+import { columnEntries, ownRecord } from './input.guard.js';
+import type { ParamList } from './param.list.js';
+
+const { escapeIdentifier } = pg;
 
 type Operator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'notIn' | 'isNull' | 'contains' | 'overlaps';
 

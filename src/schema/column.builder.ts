@@ -1,12 +1,12 @@
-import { ValidationError } from '../errors';
-import type { Int8Mode } from '../interfaces/cockroach-options.interface';
+import { ValidationError } from '../errors.js';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 import {
   DEFAULT_SQL_EXPRESSIONS,
   type ByInt8Mode,
   type ColumnKind,
   type ColumnSpec,
   type DefaultSqlFor,
-} from './column.types';
+} from './column.types.js';
 
 /**
  * One column of a table definition. Immutable: every modifier returns a new

@@ -1,5 +1,5 @@
-import { ValidationError } from '../errors';
-import { Column } from './column.builder';
+import { ValidationError } from '../errors.js';
+import { Column } from './column.builder.js';
 import type {
   ArrayElementKind,
   ByInt8Mode,
@@ -8,8 +8,8 @@ import type {
   Int8ByMode,
   Int8Input,
   SameInEveryMode,
-} from './column.types';
-import type { Int8Mode } from '../interfaces/cockroach-options.interface';
+} from './column.types.js';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 
 function spec(kind: ColumnKind, extra: Partial<ColumnSpec> = {}): ColumnSpec {
   return { kind, element: undefined, nullable: false, primaryKey: false, unique: false, default: undefined, ...extra };

@@ -1,5 +1,7 @@
-import { escapeLiteral } from 'pg';
-import type { ColumnKind, ColumnSpec } from './column.types';
+import pg from 'pg';
+import type { ColumnKind, ColumnSpec } from './column.types.js';
+
+const { escapeLiteral } = pg;
 
 const SQL_TYPES: Record<Exclude<ColumnKind, 'array'>, string> = {
   uuid: 'UUID',

@@ -1,4 +1,4 @@
-import type { Int8Mode } from '../interfaces/cockroach-options.interface';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 
 /** The SQL types a column can have; `array` carries its element's spec. */
 export type ColumnKind = 'uuid' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'decimal' | 'bytes' | 'jsonb' | 'array';

@@ -1,4 +1,4 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 
 export interface ColumnDescription {
   name: string;

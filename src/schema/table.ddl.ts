@@ -1,10 +1,12 @@
-import { escapeIdentifier } from 'pg';
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import type { Dialect } from '../database/server-info';
-import { sqlLiteral, sqlType } from './column.sql';
-import type { ColumnSpec } from './column.types';
-import type { AnyTable, TableIndex } from './table.definition';
-import { encodeValue } from './value.encoder';
+import pg from 'pg';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { Dialect } from '../database/server-info.js';
+import { sqlLiteral, sqlType } from './column.sql.js';
+import type { ColumnSpec } from './column.types.js';
+import type { AnyTable, TableIndex } from './table.definition.js';
+import { encodeValue } from './value.encoder.js';
+
+const { escapeIdentifier } = pg;
 
 /**
  * The statements that create a table and its indexes, each idempotent

@@ -1,7 +1,7 @@
-import { ValidationError } from '../errors';
-import { Column, type AnyColumn } from './column.builder';
-import type { ColumnSpec } from './column.types';
-import { encodeValue } from './value.encoder';
+import { ValidationError } from '../errors.js';
+import { Column, type AnyColumn } from './column.builder.js';
+import type { ColumnSpec } from './column.types.js';
+import { encodeValue } from './value.encoder.js';
 
 export type ColumnMap = Record<string, AnyColumn>;
 

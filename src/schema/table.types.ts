@@ -1,5 +1,5 @@
-import type { Int8Mode } from '../interfaces/cockroach-options.interface';
-import type { AnyTable } from './table.definition';
+import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
+import type { AnyTable } from './table.definition.js';
 
 /** Flattens an intersection so editors show one object type. */
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

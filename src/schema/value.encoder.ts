@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors';
-import type { ColumnKind, ColumnSpec } from './column.types';
-import { encodeJson, LONE_SURROGATE } from './json.encoder';
+import { ValidationError } from '../errors.js';
+import type { ColumnKind, ColumnSpec } from './column.types.js';
+import { encodeJson, LONE_SURROGATE } from './json.encoder.js';
 
 /** Where a value is headed, for error messages. */
 export interface ValueLocation {

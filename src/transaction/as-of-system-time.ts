@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors';
+import { ConfigurationError } from '../errors.js';
 
 /**
  * A validated AS OF SYSTEM TIME target. The clause takes no placeholders, so

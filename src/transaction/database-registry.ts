@@ -1,6 +1,6 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import { DEFAULT_CONNECTION_NAME } from '../database/options.resolver';
-import { CockroachError } from '../errors';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import { DEFAULT_CONNECTION_NAME } from '../database/options.resolver.js';
+import { CockroachError } from '../errors.js';
 
 /**
  * Databases by connection name, so `@Transactional()` — which runs on plain

@@ -1,10 +1,10 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import { ConfigurationError, DatabaseClosingError, NestedTransactionError, UnsupportedFeatureError } from '../errors';
-import { activeTransaction, innermostTransaction, runInTransaction, runOutsideTransaction, type TransactionContext } from './transaction-context';
-import type { ResolvedTransactionOptions, TransactionOptions } from './transaction-options';
-import { runOwnedTransaction } from './transaction-runner';
-import { statements } from './transaction-statements';
-import { isRetryable } from './retry-policy';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import { ConfigurationError, DatabaseClosingError, NestedTransactionError, UnsupportedFeatureError } from '../errors.js';
+import { activeTransaction, innermostTransaction, runInTransaction, runOutsideTransaction, type TransactionContext } from './transaction-context.js';
+import type { ResolvedTransactionOptions, TransactionOptions } from './transaction-options.js';
+import { runOwnedTransaction } from './transaction-runner.js';
+import { statements } from './transaction-statements.js';
+import { isRetryable } from './retry-policy.js';
 
 /** What a transaction callback is given. */
 export interface Transaction {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PoolClient } from 'pg';
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import type { ResolvedTransactionOptions } from './transaction-options';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { ResolvedTransactionOptions } from './transaction-options.js';
 
 /**
  * One attempt of one transaction: the connection it holds and what happened

@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../errors';
-import { parseAsOfSystemTime, type AsOfSystemTime } from './as-of-system-time';
+import { ConfigurationError } from '../errors.js';
+import { parseAsOfSystemTime, type AsOfSystemTime } from './as-of-system-time.js';
 
 export type TransactionPriority = 'low' | 'normal' | 'high';
 export type IsolationLevel = 'serializable' | 'read committed';

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient, QueryResult } from 'pg';
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import { isConnectionFailure } from '../database/connection-failure';
-import { AmbiguousCommitError, DatabaseClosingError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors';
-import { isAmbiguousResult, isRetryable, retryDelay } from './retry-policy';
-import { runInTransaction, TransactionContext } from './transaction-context';
-import type { ResolvedTransactionOptions } from './transaction-options';
-import { beginStatement, statements } from './transaction-statements';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import { isConnectionFailure } from '../database/connection-failure.js';
+import { AmbiguousCommitError, DatabaseClosingError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors.js';
+import { isAmbiguousResult, isRetryable, retryDelay } from './retry-policy.js';
+import { runInTransaction, TransactionContext } from './transaction-context.js';
+import type { ResolvedTransactionOptions } from './transaction-options.js';
+import { beginStatement, statements } from './transaction-statements.js';
 
 /** Thrown inside the loop when the body returned normally over a failed statement. */
 class SwallowedStatementError extends Error {

@@ -1,5 +1,5 @@
-import type { ServerInfo } from '../database/server-info';
-import type { ResolvedTransactionOptions } from './transaction-options';
+import type { ServerInfo } from '../database/server-info.js';
+import type { ResolvedTransactionOptions } from './transaction-options.js';
 
 /**
  * The SQL each protocol sends, in one place. Statements that belong together

@@ -1,14 +1,14 @@
 import { isObservable, lastValueFrom, Observable, toArray } from 'rxjs';
-import type { CockroachDatabase } from '../database/cockroach-database.service';
-import { ConfigurationError } from '../errors';
-import { databaseNamed } from './database-registry';
-import { joinOrOwn } from './transaction-api';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import { ConfigurationError } from '../errors.js';
+import { databaseNamed } from './database-registry.js';
+import { joinOrOwn } from './transaction-api.js';
 import {
   resolveTransactionOptions,
   type ResolvedTransactionOptions,
   type TransactionOptions,
   type TransactionPriority,
-} from './transaction-options';
+} from './transaction-options.js';
 
 type AnyMethod = (...args: never[]) => unknown;
 

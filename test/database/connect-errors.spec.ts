@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Test } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule, ConfigurationError, ConnectionError } from '../../src';
-import { CapturedLogger } from '../support/captured-logger';
-import { freePort } from '../support/free-port';
-import { registerSecret } from '../support/secret-guard';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, CockroachModule, ConfigurationError, ConnectionError } from '../../src/index.js';
+import { CapturedLogger } from '../support/captured-logger.js';
+import { freePort } from '../support/free-port.js';
+import { registerSecret } from '../support/secret-guard.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const SECRET = 'S3cr3t-Pa55word!';
 registerSecret(SECRET); // also watched in every log line by the whole-run guard

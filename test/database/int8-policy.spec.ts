@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, UnsafeIntegerError } from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, UnsafeIntegerError } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const MAX_INT8 = '9223372036854775807';
 const MIN_INT8 = '-9223372036854775808';

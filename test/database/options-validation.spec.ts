@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigurationError, type CockroachOptions } from '../../src';
-import { resolveOptions } from '../../src/database/options.resolver';
+import { ConfigurationError, type CockroachOptions } from '../../src/index.js';
+import { resolveOptions } from '../../src/database/options.resolver.js';
 
 describe('option defaults', () => {
   it('uses CockroachDB defaults: user root, port 26257, database defaultdb', () => {

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule, DatabaseClosingError } from '../../src';
-import { countSessions, eventually, killSessions } from '../support/sessions';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, CockroachModule, DatabaseClosingError } from '../../src/index.js';
+import { countSessions, eventually, killSessions } from '../support/sessions.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 before(async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseServerVersion } from '../../src/database/server-info';
+import { parseServerVersion } from '../../src/database/server-info.js';
 
 describe('server version detection', () => {
   it('recognises CockroachDB and its version', () => {

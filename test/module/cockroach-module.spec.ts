@@ -10,8 +10,8 @@ import {
   InjectDatabase,
   type CockroachFactoryOptions,
   type CockroachOptionsFactory,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const CONFIG = 'APP_CONFIG';
 

@@ -10,13 +10,13 @@ import {
   UnsupportedFeatureError,
   ValidationError,
   type QueryEvent,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { BAD_INPUTS_BY_AREA } from './bad-inputs/all-rows';
-import type { BadInput, BadInputEnv, ExpectedError } from './bad-inputs/bad-input';
-import { accounts, ledger, memberships, SEED_ACCOUNTS, SEED_LEDGER, SEED_MEMBERSHIPS, TABLES } from './bad-inputs/fixtures';
-import { startConnectionSentinel, type ConnectionSentinel } from './connection-sentinel';
-import { snapshotDatabase, type DatabaseSnapshot } from './database-snapshot';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { BAD_INPUTS_BY_AREA } from './bad-inputs/all-rows.js';
+import type { BadInput, BadInputEnv, ExpectedError } from './bad-inputs/bad-input.js';
+import { accounts, ledger, memberships, SEED_ACCOUNTS, SEED_LEDGER, SEED_MEMBERSHIPS, TABLES } from './bad-inputs/fixtures.js';
+import { startConnectionSentinel, type ConnectionSentinel } from './connection-sentinel.js';
+import { snapshotDatabase, type DatabaseSnapshot } from './database-snapshot.js';
 
 const ERROR_CLASSES: Record<ExpectedError['kind'], abstract new (...args: never[]) => CockroachError> = {
   ConfigurationError,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
-import { escapeIdentifier } from 'pg';
-import type { TestDatabase } from '../support/test-database';
+import pg from 'pg';
+import type { TestDatabase } from '../support/test-database.js';
+
+const { escapeIdentifier } = pg;
 
 /** Every table of the current schema, its columns, and a checksum of its rows. */
 export interface DatabaseSnapshot {

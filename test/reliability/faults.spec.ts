@@ -2,10 +2,10 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AmbiguousCommitError, ConnectionError, ExceededMaxAttemptsError } from '../../src';
-import { CapturedLogger } from '../support/captured-logger';
-import { killRandomSession } from '../support/sessions';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { AmbiguousCommitError, ConnectionError, ExceededMaxAttemptsError } from '../../src/index.js';
+import { CapturedLogger } from '../support/captured-logger.js';
+import { killRandomSession } from '../support/sessions.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import {
   acknowledgedButNotCommitted,
   type BankApp,
@@ -16,7 +16,7 @@ import {
   startBankApp,
   transferOnce,
   emptyOutcomes,
-} from './support/bank-app';
+} from './support/bank-app.js';
 
 /**
  * Jepsen's bank workload with a nemesis: 8 workers transfer between 10

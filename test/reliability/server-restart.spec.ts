@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AmbiguousCommitError, CockroachError } from '../../src';
-import { createEmbeddedPostgres, type EmbeddedPostgres } from '../support/embedded-postgres';
-import { freePort } from '../support/free-port';
+import { AmbiguousCommitError, CockroachError } from '../../src/index.js';
+import { createEmbeddedPostgres, type EmbeddedPostgres } from '../support/embedded-postgres.js';
+import { freePort } from '../support/free-port.js';
 import {
   acknowledgedButNotCommitted,
   type BankApp,
@@ -14,7 +14,7 @@ import {
   readBankState,
   runWorkers,
   startBankApp,
-} from './support/bank-app';
+} from './support/bank-app.js';
 
 /**
  * The database server is stopped and started again while the bank workload

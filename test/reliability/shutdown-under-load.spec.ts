@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AmbiguousCommitError, CockroachError, DatabaseClosingError } from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { AmbiguousCommitError, CockroachError, DatabaseClosingError } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import {
   acknowledgedButNotCommitted,
   type AcknowledgedTransfer,
@@ -11,7 +11,7 @@ import {
   expectedBalances,
   readBankState,
   startBankApp,
-} from './support/bank-app';
+} from './support/bank-app.js';
 
 /**
  * `app.close()` while 50 transfers are in flight. Whatever the shutdown does

@@ -5,18 +5,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule, ConnectionError, type CockroachOptions } from '../../src';
-import { CapturedLogger } from '../support/captured-logger';
-import { createEmbeddedPostgres, type EmbeddedPostgres } from '../support/embedded-postgres';
-import { freePort } from '../support/free-port';
-import { assertSecretAbsent, registerSecret } from '../support/secret-guard';
-import { serverKind } from '../support/test-database';
+import { CockroachDatabase, CockroachModule, ConnectionError, type CockroachOptions } from '../../src/index.js';
+import { CapturedLogger } from '../support/captured-logger.js';
+import { createEmbeddedPostgres, type EmbeddedPostgres } from '../support/embedded-postgres.js';
+import { freePort } from '../support/free-port.js';
+import { assertSecretAbsent, registerSecret } from '../support/secret-guard.js';
+import { serverKind } from '../support/test-database.js';
 import {
   createCertificateAuthority,
   issueServerCertificate,
   openSslAvailable,
   type CertificateAuthority,
-} from '../support/tls-certificates';
+} from '../support/tls-certificates.js';
 
 /**
  * TLS through the library against a real server: a second embedded

@@ -15,9 +15,9 @@ import {
   type FindOptions,
   type InsertRow,
   type Where,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { connectRecording } from './recording-database';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { connectRecording } from './recording-database.js';
 
 const notes = defineTable('notes', {
   id: uuidKey(),

@@ -15,9 +15,9 @@ import {
   uuidKey,
   type CockroachDatabase,
   type Where,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { connectRecording } from './recording-database';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { connectRecording } from './recording-database.js';
 
 const items = defineTable(
   'items',

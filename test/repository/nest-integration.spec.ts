@@ -14,8 +14,8 @@ import {
   Repository,
   text,
   uuidKey,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const notesTable = defineTable('notes', { id: uuidKey(), body: text() });
 

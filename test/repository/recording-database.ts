@@ -1,4 +1,4 @@
-import { CockroachDatabase, type CockroachOptions } from '../../src';
+import { CockroachDatabase, type CockroachOptions } from '../../src/index.js';
 
 export interface RecordingDatabase {
   db: CockroachDatabase;

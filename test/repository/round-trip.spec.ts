@@ -17,8 +17,8 @@ import {
   uuid,
   uuidKey,
   type InsertRow,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const BEYOND_SAFE = 9007199254740993n; // 2^53 + 1: the first integer a double cannot hold
 

@@ -14,9 +14,9 @@ import {
   text,
   Transactional,
   uuidKey,
-} from '../../src';
-import { createFlakyFunction } from '../support/flaky-function';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+} from '../../src/index.js';
+import { createFlakyFunction } from '../support/flaky-function.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const wallets = defineTable('wallets', { id: uuidKey(), owner: text().unique(), balance: int() });
 

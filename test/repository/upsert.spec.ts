@@ -1,9 +1,9 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTables, defineTable, int, json, Repository, text, uuidKey, ValidationError, type CockroachDatabase } from '../../src';
-import { buildUpsert } from '../../src/repository/insert.builder';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { connectRecording } from './recording-database';
+import { createTables, defineTable, int, json, Repository, text, uuidKey, ValidationError, type CockroachDatabase } from '../../src/index.js';
+import { buildUpsert } from '../../src/repository/insert.builder.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { connectRecording } from './recording-database.js';
 
 const accounts = defineTable('accounts', {
   id: uuidKey(),

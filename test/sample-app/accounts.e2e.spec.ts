@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase } from '../../src';
-import { startSampleApp, type SampleApp } from './sample-app.fixture';
+import { CockroachDatabase } from '../../src/index.js';
+import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const BOB = 'b0b00000-0000-4000-8000-000000000002';

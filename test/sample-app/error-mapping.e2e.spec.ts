@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Injectable, Post } from '@nestjs/common';
-import { CockroachDatabase, sql, Transactional } from '../../src';
-import { createFlakyFunction } from '../support/flaky-function';
-import { startSampleApp, type SampleApp } from './sample-app.fixture';
+import { CockroachDatabase, sql, Transactional } from '../../src/index.js';
+import { createFlakyFunction } from '../support/flaky-function.js';
+import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
 /** A route added to the sample app for this test only: its transaction calls flaky(), which raises real 40001s. */
 @Injectable()

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
-import { AppModule } from '../../sample-app/app.module';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { AppModule } from '../../sample-app/app.module.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 let app: INestApplication;

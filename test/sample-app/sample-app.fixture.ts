@@ -1,8 +1,8 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../../sample-app/app.module';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { AppModule } from '../../sample-app/app.module.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The whole sample app on a fresh database, as `npm start` builds it, plus an HTTP client for it. */
 export interface SampleApp {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSampleApp, type SampleApp } from './sample-app.fixture';
+import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
 let sample: SampleApp;
 before(async () => {

@@ -17,7 +17,7 @@ import {
   type InsertRow,
   type PrimaryKeyValue,
   type Row,
-} from '../../src';
+} from '../../src/index.js';
 
 interface Profile {
   name: string;

@@ -21,9 +21,9 @@ import {
   uuid,
   uuidKey,
   type CockroachDatabase,
-} from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { connectRecording } from '../repository/recording-database';
+} from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { connectRecording } from '../repository/recording-database.js';
 
 const todos = defineTable(
   'todos',

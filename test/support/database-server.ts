@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createEmbeddedPostgres } from './embedded-postgres';
-import { freePort } from './free-port';
+import { createEmbeddedPostgres } from './embedded-postgres.js';
+import { freePort } from './free-port.js';
 
 export type ServerKind = 'external' | 'cockroach' | 'embedded-postgres';
 

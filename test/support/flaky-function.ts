@@ -1,4 +1,4 @@
-import type { TestDatabase } from './test-database';
+import type { TestDatabase } from './test-database.js';
 
 /**
  * A server-side function that raises SQLSTATE 40001 on its first `failures`

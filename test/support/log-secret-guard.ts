@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { appendFileSync } from 'node:fs';
-import { knownSecrets, leakExcerpt, SECRET_LEAKS_FILE_ENV, visibleText, type SecretLeak } from './secret-guard';
+import { knownSecrets, leakExcerpt, SECRET_LEAKS_FILE_ENV, visibleText, type SecretLeak } from './secret-guard.js';
 
 /**
  * Preloaded (`--require`) into every test process by run-tests, so "no

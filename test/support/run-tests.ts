@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { startDatabaseServer, type DatabaseServer } from './database-server';
-import { readSecretLeaks, SECRET_LEAKS_FILE_ENV } from './secret-guard';
-import { SERVER_KIND_ENV, SERVER_URL_ENV } from './test-database';
+import { startDatabaseServer, type DatabaseServer } from './database-server.js';
+import { readSecretLeaks, SECRET_LEAKS_FILE_ENV } from './secret-guard.js';
+import { SERVER_KIND_ENV, SERVER_URL_ENV } from './test-database.js';
 
 /**
  * The test command: starts one database server for the whole run, runs every
@@ -15,7 +15,7 @@ import { SERVER_KIND_ENV, SERVER_URL_ENV } from './test-database';
  * showed a password counts as failed even if its own tests passed.
  */
 async function main(): Promise<number> {
-  const testRoot = join(__dirname, '..');
+  const testRoot = join(import.meta.dirname, '..');
   const filters = process.argv.slice(2);
   const files = findSpecs(testRoot).filter(
     (file) => filters.length === 0 || filters.some((filter) => relative(testRoot, file).includes(filter)),
@@ -72,13 +72,13 @@ function runNodeTest(files: string[], summaryFile: string, leaksFile: string, se
   const args = [
     '--enable-source-maps',
     // node:test passes these flags on to each test file's process.
-    '--require',
-    join(__dirname, 'log-secret-guard.js'),
+    '--import',
+    join(import.meta.dirname, 'log-secret-guard.js'),
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
-    `--test-reporter=${join(__dirname, 'summary-reporter.js')}`,
+    `--test-reporter=${join(import.meta.dirname, 'summary-reporter.js')}`,
     `--test-reporter-destination=${summaryFile}`,
     ...files,
   ];

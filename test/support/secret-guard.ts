@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { SERVER_URL_ENV } from './test-database';
+import { SERVER_URL_ENV } from './test-database.js';
 
 /**
  * Passwords must never reach a log line or an error (DESIGN §2). Specs

@@ -1,4 +1,4 @@
-import type { TestDatabase } from './test-database';
+import type { TestDatabase } from './test-database.js';
 
 /** Server sessions opened with this application_name, on either dialect. */
 export async function countSessions(db: TestDatabase, applicationName: string): Promise<number> {

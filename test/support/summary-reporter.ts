@@ -22,5 +22,5 @@ async function* summaryReporter(source: AsyncIterable<TestEvent>): AsyncGenerato
   yield JSON.stringify(totals);
 }
 
-// node:test loads reporters with import(); a CommonJS module must export the function itself.
-export = summaryReporter;
+// node:test loads a reporter module's default export.
+export default summaryReporter;

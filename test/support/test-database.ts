@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client, escapeIdentifier } from 'pg';
+import pg from 'pg';
+
+const { Client, escapeIdentifier } = pg;
 
 export const SERVER_URL_ENV = 'NESTJS_COCKROACHDB_TEST_SERVER_URL';
 /** The run's `ServerKind`, for specs that only make sense on one kind of server. */

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { defer, from, lastValueFrom, mergeMap, Observable, toArray } from 'rxjs';
-import { afterCommit, CockroachDatabase, CockroachModule, ConfigurationError, Transactional } from '../../src';
-import { createFlakyFunction } from '../support/flaky-function';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { afterCommit, CockroachDatabase, CockroachModule, ConfigurationError, Transactional } from '../../src/index.js';
+import { createFlakyFunction } from '../support/flaky-function.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 let flaky: Awaited<ReturnType<typeof createFlakyFunction>>;

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AmbiguousCommitError, CockroachDatabase } from '../../src';
-import { eventually, killSessions } from '../support/sessions';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { AmbiguousCommitError, CockroachDatabase } from '../../src/index.js';
+import { eventually, killSessions } from '../support/sessions.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 before(async () => {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, ConfigurationError, Transactional, UnsupportedFeatureError, type TransactionOptions } from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, ConfigurationError, Transactional, UnsupportedFeatureError, type TransactionOptions } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 let db: CockroachDatabase;

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule, sql, Transactional } from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, CockroachModule, sql, Transactional } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 class InsufficientFundsError extends Error {}
 

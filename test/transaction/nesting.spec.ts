@@ -3,9 +3,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule, NestedTransactionError, runTransaction, Transactional } from '../../src';
-import { createFlakyFunction } from '../support/flaky-function';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, CockroachModule, NestedTransactionError, runTransaction, Transactional } from '../../src/index.js';
+import { createFlakyFunction } from '../support/flaky-function.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 @Injectable()
 class Inner {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, TransactionAbortedError } from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, TransactionAbortedError } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 let db: CockroachDatabase;

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, type RetryInfo } from '../../src';
-import { retryDelay } from '../../src/transaction/retry-policy';
-import { resolveTransactionOptions } from '../../src/transaction/transaction-options';
-import { createFlakyFunction } from '../support/flaky-function';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, type RetryInfo } from '../../src/index.js';
+import { retryDelay } from '../../src/transaction/retry-policy.js';
+import { resolveTransactionOptions } from '../../src/transaction/transaction-options.js';
+import { createFlakyFunction } from '../support/flaky-function.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const LIMITS = { initialDelayMs: 100, maxDelayMs: 2000 };
 const highest = () => 1; // the top of the jitter range: the ceiling itself

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, ExceededMaxAttemptsError, type RetryInfo, type RetryStrategy } from '../../src';
-import { createFlakyFunction } from '../support/flaky-function';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, ExceededMaxAttemptsError, type RetryInfo, type RetryStrategy } from '../../src/index.js';
+import { createFlakyFunction } from '../support/flaky-function.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 let flaky: Awaited<ReturnType<typeof createFlakyFunction>>;

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, DatabaseClosingError } from '../../src';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { CockroachDatabase, DatabaseClosingError } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let testDb: TestDatabase;
 before(async () => {

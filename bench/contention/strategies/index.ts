@@ -1,8 +1,8 @@
-import type { ContentionConfig } from '../config';
-import type { Strategy } from '../strategy';
-import { ours } from './ours';
-import { immediateRestart, restartWithBackoff } from './restart';
-import { savepointSleep } from './savepoint-sleep';
+import type { ContentionConfig } from '../config.js';
+import type { Strategy } from '../strategy.js';
+import { ours } from './ours.js';
+import { immediateRestart, restartWithBackoff } from './restart.js';
+import { savepointSleep } from './savepoint-sleep.js';
 
 /** The strategies of this run, `ours` first: every other row is compared with it. */
 export function selectStrategies(config: ContentionConfig): Strategy[] {

@@ -1,7 +1,7 @@
-import { CockroachDatabase, ExceededMaxAttemptsError, type RetryOptions } from '../../../src';
-import type { Strategy } from '../strategy';
-import { transfer, type RunStatement } from '../transfer';
-import { openConnections } from './shared';
+import { CockroachDatabase, ExceededMaxAttemptsError, type RetryOptions } from '../../../src/index.js';
+import type { Strategy } from '../strategy.js';
+import { transfer, type RunStatement } from '../transfer.js';
+import { openConnections } from './shared.js';
 
 /**
  * The library as an application uses it: `db.runTransaction` with the

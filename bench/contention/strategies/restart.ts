@@ -1,5 +1,5 @@
-import { transfer } from '../transfer';
-import { backoffDelay, BEGIN_SERIALIZABLE, HAND_WRITTEN_RETRY, handWritten, isRetryable, pause, runOn } from './shared';
+import { transfer } from '../transfer.js';
+import { backoffDelay, BEGIN_SERIALIZABLE, HAND_WRITTEN_RETRY, handWritten, isRetryable, pause, runOn } from './shared.js';
 
 /**
  * The restart loop written by hand on plain `pg`: on a retryable error

@@ -1,10 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, type PoolClient } from 'pg';
-import type { Dialect } from '../../../src';
-import { DEFAULT_RETRY } from '../../../src/transaction/transaction-options';
-import { WARM_UP_STATEMENT, WARM_UP_VALUES } from '../accounts';
-import type { Outcome, Strategy } from '../strategy';
-import type { Move, RunStatement } from '../transfer';
+import pg from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import type { Dialect } from '../../../src/index.js';
+import { DEFAULT_RETRY } from '../../../src/transaction/transaction-options.js';
+import { WARM_UP_STATEMENT, WARM_UP_VALUES } from '../accounts.js';
+import type { Outcome, Strategy } from '../strategy.js';
+import type { Move, RunStatement } from '../transfer.js';
 
 /**
  * The hand-written strategies use the library's default attempt cap and
@@ -17,7 +18,7 @@ export const HAND_WRITTEN_RETRY = {
   maxDelayMs: DEFAULT_RETRY.maxDelayMs,
 } as const;
 
-export { backoffDelay, isRetryable } from '../../../src/transaction/retry-policy';
+export { backoffDelay, isRetryable } from '../../../src/transaction/retry-policy.js';
 
 export const BEGIN_SERIALIZABLE = 'BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE';
 
@@ -51,7 +52,7 @@ export function handWritten(name: string, transferOn: HandWrittenTransfer): Stra
 }
 
 function rawPool(url: string, max: number): Pool {
-  const pool = new Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max });
   // The raw pool has no handlers of its own; a dropped connection must not crash the bench.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));

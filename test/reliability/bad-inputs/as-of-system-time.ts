@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { runTransaction, Transactional, type TransactionOptions } from '../../../src';
-import { configurationError, unsupportedFeatureError, type BadInput, type BadInputEnv } from './bad-input';
+import { runTransaction, Transactional, type TransactionOptions } from '../../../src/index.js';
+import { configurationError, unsupportedFeatureError, type BadInput, type BadInputEnv } from './bad-input.js';
 
 const GRAMMAR = "expected a past Date, a negative interval like '-10s', or 'follower_read_timestamp()'";
 

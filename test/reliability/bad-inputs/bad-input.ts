@@ -1,5 +1,5 @@
-import type { CockroachDatabase, Dialect, QueryEvent, Repository } from '../../../src';
-import type { accounts, ledger, memberships } from './fixtures';
+import type { CockroachDatabase, Dialect, QueryEvent, Repository } from '../../../src/index.js';
+import type { accounts, ledger, memberships } from './fixtures.js';
 
 /** What every row's bad call can reach: a seeded database whose every statement is recorded. */
 export interface BadInputEnv {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { lastValueFrom, Observable, of } from 'rxjs';
-import { Transactional } from '../../../src';
-import { cockroachError, configurationError, type BadInput } from './bad-input';
+import { Transactional } from '../../../src/index.js';
+import { cockroachError, configurationError, type BadInput } from './bad-input.js';
 
 /** What `Transactional` refuses for a whole-number option, by its bounds. */
 const maxAttemptsRange = 'expected an integer from 1 to 1000';

@@ -1,6 +1,6 @@
-import type { Where } from '../../../src';
-import { validationError, type BadInput } from './bad-input';
-import type { accounts } from './fixtures';
+import type { Where } from '../../../src/index.js';
+import { validationError, type BadInput } from './bad-input.js';
+import type { accounts } from './fixtures.js';
 
 /** A filter the type checker would refuse: how untyped input (a request body, parsed JSON) reaches the repository. */
 const untyped = (filter: unknown) => filter as Where<typeof accounts>;

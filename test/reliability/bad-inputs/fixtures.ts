@@ -12,7 +12,7 @@ import {
   uuid,
   uuidKey,
   type InsertRow,
-} from '../../../src';
+} from '../../../src/index.js';
 
 /** Every column kind the library has, so a bad value of each kind has a real column to aim at. */
 export const accounts = defineTable(

@@ -1,6 +1,6 @@
-import { array, defineTable, int, json, sql, text, uuidKey, type FindOptions } from '../../../src';
-import { validationError, type BadInput } from './bad-input';
-import type { accounts } from './fixtures';
+import { array, defineTable, int, json, sql, text, uuidKey, type FindOptions } from '../../../src/index.js';
+import { validationError, type BadInput } from './bad-input.js';
+import type { accounts } from './fixtures.js';
 
 const INVALID_NAME = 'use letters, digits and underscores, not starting with a digit';
 

@@ -8,8 +8,8 @@ import {
   type CockroachFactoryOptions,
   type CockroachOptions,
   type CockroachOptionsFactory,
-} from '../../../src';
-import { configurationError, type BadInput, type BadInputEnv } from './bad-input';
+} from '../../../src/index.js';
+import { configurationError, type BadInput, type BadInputEnv } from './bad-input.js';
 
 /** Valid options aimed at the sentinel (which counts connections), with one attempt so a wrong acceptance fails fast. */
 function base(env: BadInputEnv): CockroachOptions {

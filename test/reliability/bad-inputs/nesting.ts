@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { runTransaction, Transactional, type CockroachDatabase } from '../../../src';
-import { configurationError, nestedTransactionError, type BadInput, type BadInputEnv } from './bad-input';
+import { runTransaction, Transactional, type CockroachDatabase } from '../../../src/index.js';
+import { configurationError, nestedTransactionError, type BadInput, type BadInputEnv } from './bad-input.js';
 
 /** Runs the bad call inside an outer transaction that joins fine and commits; `readOnly` / `asOfSystemTime` shape it. */
 const withinTransaction =

@@ -1,6 +1,6 @@
-import type { InsertRow } from '../../../src';
-import { validationError, type BadInput, type BadInputEnv } from './bad-input';
-import { VALID_ACCOUNT, type accounts } from './fixtures';
+import type { InsertRow } from '../../../src/index.js';
+import { validationError, type BadInput, type BadInputEnv } from './bad-input.js';
+import { VALID_ACCOUNT, type accounts } from './fixtures.js';
 
 type AccountInsert = InsertRow<typeof accounts>;
 

@@ -1,11 +1,13 @@
 import { ConflictException, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { Client } from 'pg';
-import { AppModule } from '../../../sample-app/app.module';
-import { accountsTable } from '../../../sample-app/accounts/accounts.tables';
-import { TransfersService } from '../../../sample-app/accounts/transfers.service';
-import { CockroachDatabase, type CockroachOptions, getRepositoryToken, type Repository } from '../../../src';
-import type { CapturedLogger } from '../../support/captured-logger';
+import pg from 'pg';
+import { AppModule } from '../../../sample-app/app.module.js';
+import { accountsTable } from '../../../sample-app/accounts/accounts.tables.js';
+import { TransfersService } from '../../../sample-app/accounts/transfers.service.js';
+import { CockroachDatabase, type CockroachOptions, getRepositoryToken, type Repository } from '../../../src/index.js';
+import type { CapturedLogger } from '../../support/captured-logger.js';
+
+const { Client } = pg;
 
 /** The sample app's bank, started in-process: its transfer service, its database and the seeded accounts. */
 export interface BankApp {
