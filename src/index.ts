@@ -2,7 +2,7 @@ export { CockroachModule } from './cockroach.module.js';
 export { getDatabaseToken, DEFAULT_CONNECTION_NAME } from './cockroach.constants.js';
 export { InjectDatabase } from './common/cockroach.decorators.js';
 export { CockroachDatabase, type QueryResult } from './database/cockroach-database.service.js';
-export type { PoolStats } from './database/connection.pool.js';
+export type { PoolStats } from './database/pool-stats.js';
 export type { Dialect, ServerInfo, ServerVersion, ServerCapabilities } from './database/server-info.js';
 export { sql, SqlFragment, type SqlQuery } from './database/sql.template.js';
 export { checkDatabaseHealth, type DatabaseHealth } from './health/database-health.js';

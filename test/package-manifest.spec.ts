@@ -54,20 +54,29 @@ describe('package manifest', () => {
     }
   });
 
-  it('exports types next to the CommonJS entry that the build emits', () => {
+  it('is one ES module build: exports carry types first, then import and default, all to dist/', () => {
+    assert.equal((manifest as { type?: string }).type, 'module', 'one module format, so there is one transaction context per process');
     const entry = manifest.exports['.'];
     assert.ok(typeof entry === 'object', 'exports["."] is a conditions object');
+    assert.deepEqual(Object.keys(entry), ['types', 'import', 'default'], 'types must come first for TypeScript to pick it');
     assert.equal(entry.types, './dist/index.d.ts');
+    assert.equal((entry as { import?: string }).import, './dist/index.js');
     assert.equal(entry.default, './dist/index.js');
-    assert.equal(Object.keys(entry)[0], 'types', 'types must come first for TypeScript to pick it');
+    assert.equal((manifest as { engines?: { node?: string } }).engines?.node, '>=20.19.0', 'require(esm) needs Node 20.19');
     const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
-      compilerOptions: { rootDir: string; outDir: string; declaration: boolean };
+      compilerOptions: { rootDir: string; outDir: string; declaration: boolean; stripInternal: boolean };
       include: string[];
     };
     assert.deepEqual(
-      [build.compilerOptions.rootDir, build.compilerOptions.outDir, build.compilerOptions.declaration, build.include],
-      ['src', 'dist', true, ['src']],
-      'tsconfig.build.json turns src/index.ts into dist/index.js and dist/index.d.ts',
+      [build.compilerOptions.rootDir, build.compilerOptions.outDir, build.compilerOptions.declaration, build.compilerOptions.stripInternal, build.include],
+      ['src', 'dist', true, true, ['src']],
+      'tsconfig.build.json turns src/index.ts into dist/index.js and dist/index.d.ts, without @internal members',
     );
+  });
+
+  it('builds on prepare, so npm pack and git installs ship compiled code', () => {
+    const scripts = (manifest as { scripts?: Record<string, string> }).scripts ?? {};
+    assert.match(scripts.prepare ?? '', /npm run build/);
+    assert.deepEqual((manifest as { files?: string[] }).files, ['dist']);
   });
 });

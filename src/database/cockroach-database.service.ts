@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PoolClient, QueryResult as PgQueryResult, QueryResultRow } from 'pg';
+import type { PoolClient, QueryResult as PgQueryResult } from 'pg';
 import type { CockroachOptions } from '../interfaces/cockroach-options.interface.js';
 import { createTables, dropTables } from '../schema/table.ddl.js';
 import type { AnyTable } from '../schema/table.definition.js';
@@ -12,7 +12,8 @@ import {
   type ResolvedTransactionOptions,
   type TransactionOptions,
 } from '../transaction/transaction-options.js';
-import { ConnectionPool, type PoolStats } from './connection.pool.js';
+import { ConnectionPool } from './connection.pool.js';
+import type { PoolStats } from './pool-stats.js';
 import { isConnectionFailure } from './connection-failure.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
 import type { Dialect, ServerInfo } from './server-info.js';
@@ -102,7 +103,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
    * Runs one statement. Pass `(text, params)` with `$1…` placeholders, or a
    * query built with the `sql` tag.
    */
-  async query<TRow extends QueryResultRow = Record<string, unknown>>(
+  async query<TRow extends object = Record<string, unknown>>(
     query: string | SqlQuery,
     params?: readonly unknown[],
   ): Promise<QueryResult<TRow>> {
@@ -110,7 +111,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
     const transaction = activeTransaction(this);
     if (transaction) {
       try {
-        const result = (await this.send(transaction.client, text, values)) as PgQueryResult<TRow>;
+        const result = (await this.send(transaction.client, text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
         return { rows: result.rows, rowCount: result.rowCount };
       } catch (error) {
         // Remembered so the owner cannot commit over it if the caller swallows it.
@@ -121,7 +122,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
     const client = await this.pool.acquire();
     let broken = false;
     try {
-      const result = (await this.send(client, text, values)) as PgQueryResult<TRow>;
+      const result = (await this.send(client, text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
       return { rows: result.rows, rowCount: result.rowCount };
     } catch (error) {
       broken = isConnectionFailure(error);
@@ -221,8 +222,12 @@ export class CockroachDatabase implements OnApplicationShutdown {
   private async drainAndEnd(): Promise<void> {
     if (this.running.size > 0) {
       const settled = Promise.allSettled([...this.running]);
-      const timeout = sleep(this.options.shutdownTimeoutMs, 'timeout', { ref: false });
-      if ((await Promise.race([settled, timeout])) === 'timeout') {
+      // A referenced timer: the caller awaiting close() must resume even if nothing else keeps Node alive.
+      const stopWaiting = new AbortController();
+      const timeout = sleep(this.options.shutdownTimeoutMs, 'timeout', { signal: stopWaiting.signal }).catch(() => 'settled');
+      const outcome = await Promise.race([settled, timeout]);
+      stopWaiting.abort();
+      if (outcome === 'timeout') {
         this.logger.warn(`${this.running.size} transaction(s) still running after ${this.options.shutdownTimeoutMs} ms; closing anyway`);
       }
     }

@@ -4,16 +4,8 @@ import type { Pool, PoolClient } from 'pg';
 import { DatabaseClosingError } from '../errors.js';
 import { createTypeParsers } from './int8.parsers.js';
 import type { ResolvedCockroachOptions } from './options.resolver.js';
+import type { PoolStats } from './pool-stats.js';
 import { scrubSecret } from './secret.scrubber.js';
-
-export interface PoolStats {
-  /** Connections open, busy or idle. */
-  total: number;
-  idle: number;
-  /** Callers queued for a connection. */
-  waiting: number;
-  max: number;
-}
 
 /**
  * The `pg` pool plus what it lacks: a per-connection lifetime with jitter
@@ -109,11 +101,19 @@ export class ConnectionPool {
 
   /** Closes every connection and resolves once their sockets are closed too. */
   async end(): Promise<void> {
-    const ending = this.pool.ended || this.pool.ending ? undefined : this.pool.end();
-    for (const abandon of this.waiters) abandon(new DatabaseClosingError('The connection pool was closed while this caller waited for a connection'));
-    this.waiters.clear();
-    await ending;
-    await Promise.all(this.open);
+    // `allowExitOnIdle` unrefs idle sockets, so while they close nothing would
+    // keep Node's event loop alive: a script's `await db.close()` would never
+    // resume and the process would exit mid-await. Hold the loop open until done.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    try {
+      const ending = this.pool.ended || this.pool.ending ? undefined : this.pool.end();
+      for (const abandon of this.waiters) abandon(new DatabaseClosingError('The connection pool was closed while this caller waited for a connection'));
+      this.waiters.clear();
+      await ending;
+      await Promise.all(this.open);
+    } finally {
+      clearInterval(keepAlive);
+    }
   }
 
   get ended(): boolean {

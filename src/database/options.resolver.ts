@@ -1,10 +1,10 @@
 import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { ConfigurationError } from '../errors.js';
+import { DEFAULT_CONNECTION_NAME } from './connection-name.js';
 import type { CockroachOptions, Int8Mode, QueryEvent } from '../interfaces/cockroach-options.interface.js';
 import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
 
-export const DEFAULT_CONNECTION_NAME = 'default';
 
 /** Where a connection goes, minus the secret: safe to print. */
 export interface ConnectionTarget {

@@ -1,5 +1,5 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { PoolStats } from '../database/connection.pool.js';
+import type { PoolStats } from '../database/pool-stats.js';
 import type { Dialect } from '../database/server-info.js';
 
 export interface DatabaseHealth {
