@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import { getDatabaseToken, getOptionsToken } from './cockroach.constants.js';
 import { CockroachDatabase } from './database/cockroach-database.service.js';
 import type {
@@ -8,6 +9,7 @@ import type {
   CockroachOptionsFactory,
 } from './interfaces/cockroach-options.interface.js';
 import { ConfigurationError } from './errors.js';
+import { ApplicationBinding } from './transaction/application-binding.js';
 
 /**
  * Owns one connection's providers. `CockroachModule` is the thin public face;
@@ -46,11 +48,17 @@ export class CockroachCoreModule {
       },
       inject: [optionsToken],
     };
+    // Binds this application's @Transactional instances to this database (never another application's).
+    const bindingProvider: Provider = {
+      provide: `${String(getOptionsToken(name))}:binding`,
+      useFactory: (db: CockroachDatabase, modules: ModulesContainer) => new ApplicationBinding(db, modules),
+      inject: [getDatabaseToken(name), ModulesContainer],
+    };
     return {
       module: CockroachCoreModule,
       global: isGlobal ?? true,
       imports,
-      providers: [...optionProviders, databaseProvider],
+      providers: [...optionProviders, databaseProvider, bindingProvider],
       exports: [databaseProvider],
     };
   }

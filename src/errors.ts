@@ -17,8 +17,20 @@ export class ConfigurationError extends CockroachError {
     /** The option's path, e.g. `pool.max` or `retry.maxAttempts`. */
     readonly option: string,
     problem: string,
+    message = `Invalid option "${option}": ${problem}`,
   ) {
-    super(`Invalid option "${option}": ${problem}`);
+    super(message);
+  }
+}
+
+/** A `@Transactional` method cannot carry a transaction: it is not a method, or it does not return a Promise or an Observable. */
+export class TransactionalMethodError extends CockroachError {
+  constructor(
+    /** `ClassName.methodName`. */
+    readonly method: string,
+    message: string,
+  ) {
+    super(`@Transactional: ${method} ${message}`);
   }
 }
 

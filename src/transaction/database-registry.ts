@@ -1,13 +1,14 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { DEFAULT_CONNECTION_NAME } from '../database/connection-name.js';
-import { CockroachError } from '../errors.js';
+import { CockroachError, ConfigurationError } from '../errors.js';
+import { boundDatabase } from './application-binding.js';
 
 /**
- * Databases by connection name, so `@Transactional()` — which runs on plain
- * class instances, outside Nest's injector — finds the database to use.
- * The newest open connection of a name wins. A closed one stays listed until
- * a new connection of its name opens, so a call that arrives during or after
- * shutdown is told `DatabaseClosingError` rather than "no connection".
+ * Open databases by connection name, for `@Transactional` methods of
+ * instances Nest did not create (a script's `new ReportService(db)`), which
+ * no application binds. A closed database stays listed until a new one of
+ * its name opens, so a late call is told `DatabaseClosingError` rather than
+ * "no connection".
  */
 const databases = new Map<string, CockroachDatabase[]>();
 
@@ -16,13 +17,29 @@ export function registerDatabase(db: CockroachDatabase): void {
   databases.set(db.name, [...open, db]);
 }
 
-export function databaseNamed(name: string = DEFAULT_CONNECTION_NAME): CockroachDatabase {
+/**
+ * The database a `@Transactional` method of `instance` runs on: its
+ * application's, when Nest created the instance; otherwise the only open
+ * database of that name. Never a guess between several.
+ */
+export function databaseFor(instance: unknown, name: string = DEFAULT_CONNECTION_NAME, methodName: string): CockroachDatabase {
+  const bound = boundDatabase(instance, name);
+  if (bound) return bound;
   const candidates = databases.get(name) ?? [];
-  const db = [...candidates].reverse().find((candidate) => !candidate.isClosing) ?? candidates.at(-1);
-  if (!db) {
-    throw new CockroachError(
-      `@Transactional: no database connection named "${name}" (import CockroachModule.forRoot(${name === DEFAULT_CONNECTION_NAME ? '' : `{ name: '${name}' }`}))`,
+  const open = candidates.filter((candidate) => !candidate.isClosing);
+  if (open.length === 1) return open[0]!;
+  if (open.length > 1) {
+    throw new ConfigurationError(
+      '@Transactional',
+      `${methodName} cannot tell which database to use`,
+      `@Transactional: ${methodName} was called on an instance that no Nest application created, and ${open.length} databases ` +
+        `named "${name}" are open in this process, so which one to use is ambiguous. Get the instance from its application ` +
+        `(app.get(${methodName.split('.')[0]})) so it runs on that application's database, or open only one database of that name.`,
     );
   }
-  return db;
+  const closed = candidates.at(-1);
+  if (closed) return closed;
+  throw new CockroachError(
+    `@Transactional: no database connection named "${name}" (import CockroachModule.forRoot(${name === DEFAULT_CONNECTION_NAME ? '' : `{ name: '${name}' }`}), or call CockroachDatabase.connect() first in a script)`,
+  );
 }

@@ -1,7 +1,8 @@
 import { isObservable, lastValueFrom, Observable, toArray } from 'rxjs';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import { ConfigurationError } from '../errors.js';
-import { databaseNamed } from './database-registry.js';
+import { ConfigurationError, TransactionalMethodError } from '../errors.js';
+import { markTransactional } from './application-binding.js';
+import { databaseFor } from './database-registry.js';
 import { joinOrOwn } from './transaction-api.js';
 import {
   resolveTransactionOptions,
@@ -24,12 +25,23 @@ const SYNCHRONOUS_RETURN_TYPES: readonly unknown[] = [Number, String, Boolean, S
  * or the shorthand `@Transactional(5, 'high')`. The method must return a
  * Promise or an Observable (whose values are held until commit).
  */
-export function Transactional(options?: TransactionOptions): MethodDecorator;
-export function Transactional(maxAttempts?: number, priority?: TransactionPriority): MethodDecorator;
+/**
+ * What `@Transactional` can decorate: a method that returns a Promise (an
+ * `async` method) or an Observable. A synchronous method cannot carry a
+ * transaction's outcome, so TypeScript refuses it where it is declared.
+ */
+export type TransactionalMethodDecorator = <TMethod extends (...args: never[]) => PromiseLike<unknown> | Observable<unknown>>(
+  target: object,
+  propertyKey: string | symbol,
+  descriptor: TypedPropertyDescriptor<TMethod>,
+) => TypedPropertyDescriptor<TMethod>;
+
+export function Transactional(options?: TransactionOptions): TransactionalMethodDecorator;
+export function Transactional(maxAttempts?: number, priority?: TransactionPriority): TransactionalMethodDecorator;
 export function Transactional(
   optionsOrMaxAttempts?: TransactionOptions | number,
   priority?: TransactionPriority,
-): MethodDecorator {
+): TransactionalMethodDecorator {
   const optionsObject = typeof optionsOrMaxAttempts === 'object' && optionsOrMaxAttempts !== null;
   if (optionsObject && priority !== undefined) {
     throw new ConfigurationError('priority', 'with an options object, give the priority inside it, not as a second argument');
@@ -47,13 +59,16 @@ export function Transactional(
     const original = descriptor.value as unknown;
     const methodName = `${target.constructor.name}.${String(propertyKey)}`;
     if (typeof original !== 'function') {
-      throw new ConfigurationError('@Transactional', `${methodName} is not a method`);
+      throw new TransactionalMethodError(methodName, 'is not a method');
     }
+    // Without emitDecoratorMetadata (esbuild, SWC without decoratorMetadata) there is no return type to read.
     const returnType: unknown = Reflect.getMetadata?.('design:returntype', target, propertyKey);
     if (SYNCHRONOUS_RETURN_TYPES.includes(returnType)) {
-      throw new ConfigurationError('@Transactional', `${methodName} is synchronous; a transactional method must be async or return an Observable`);
+      throw new TransactionalMethodError(methodName, 'is synchronous: a transactional method must be async or return an Observable');
     }
     const returnsObservable = returnType === Observable;
+    const typeKnown = Reflect.hasMetadata?.('design:returntype', target, propertyKey) ?? false;
+    markTransactional(target);
     const resolvedFor = new WeakMap<CockroachDatabase, ResolvedTransactionOptions>();
     const resolve = (db: CockroachDatabase) => {
       let resolved = resolvedFor.get(db);
@@ -63,10 +78,18 @@ export function Transactional(
 
     const wrapped = function (this: unknown, ...args: never[]): unknown {
       const invoke = () => (original as AnyMethod).apply(this, args);
-      const db = databaseNamed(options.connection);
+      // Looked up per call from `this`: the instance's own application decides the database.
+      const run = <T>(attempt: () => Promise<T>): Promise<T> => {
+        try {
+          const db = databaseFor(this, options.connection, methodName);
+          return joinOrOwn(db, attempt, resolve(db));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
       if (returnsObservable) {
         return new Observable((subscriber) => {
-          joinOrOwn(db, () => collect(invoke(), methodName), resolve(db)).then(
+          run(() => collect(invoke(), methodName)).then(
             (values) => {
               for (const value of values) subscriber.next(value);
               subscriber.complete();
@@ -75,11 +98,11 @@ export function Transactional(
           );
         });
       }
-      return joinOrOwn(db, () => awaitResult(invoke(), methodName), resolve(db));
+      return run(() => awaitResult(invoke(), methodName, typeKnown));
     };
     copyMetadata(original, wrapped);
     Object.defineProperty(wrapped, 'name', { value: (original as AnyMethod).name });
-    descriptor.value = wrapped as typeof descriptor.value;
+    descriptor.value = wrapped as unknown as typeof descriptor.value;
     return descriptor;
   };
 }
@@ -87,17 +110,24 @@ export function Transactional(
 /** All the values of one attempt's Observable; emitted to the subscriber only after commit. */
 function collect(result: unknown, methodName: string): Promise<unknown[]> {
   if (!isObservable(result)) {
-    throw new ConfigurationError('@Transactional', `${methodName} is declared to return an Observable but returned ${typeof result}`);
+    throw new TransactionalMethodError(methodName, `is declared to return an Observable but returned ${typeof result}`);
   }
   return lastValueFrom(result.pipe(toArray()));
 }
 
-function awaitResult(result: unknown, methodName: string): Promise<unknown> {
+function awaitResult(result: unknown, methodName: string, typeKnown: boolean): Promise<unknown> {
   if (isObservable(result)) {
-    throw new ConfigurationError('@Transactional', `${methodName} returns an Observable: declare its return type as Observable<…> so the transaction can span the subscription`);
+    throw new TransactionalMethodError(
+      methodName,
+      typeKnown
+        ? 'returns an Observable: declare its return type as Observable<…> (imported from rxjs as a value) so the transaction can span the subscription'
+        : 'returned an Observable, but the compiler emitted no return-type metadata (emitDecoratorMetadata is off, as with esbuild or SWC without ' +
+            'jsc.transform.decoratorMetadata), so the transaction cannot span the subscription. Turn on decorator metadata, or make the method ' +
+            'async and return lastValueFrom(…). Nothing was committed.',
+    );
   }
   if (!(result instanceof Promise) && !(typeof result === 'object' && result !== null && typeof (result as PromiseLike<unknown>).then === 'function')) {
-    throw new ConfigurationError('@Transactional', `${methodName} returned synchronously; a transactional method must be async`);
+    throw new TransactionalMethodError(methodName, 'returned synchronously: a transactional method must be async or return an Observable');
   }
   return Promise.resolve(result);
 }

@@ -9,6 +9,7 @@ import {
   Repository,
   UnsupportedFeatureError,
   ValidationError,
+  TransactionalMethodError,
   type QueryEvent,
 } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -23,6 +24,7 @@ const ERROR_CLASSES: Record<ExpectedError['kind'], abstract new (...args: never[
   ValidationError,
   NestedTransactionError,
   UnsupportedFeatureError,
+  TransactionalMethodError,
   CockroachError,
 };
 
@@ -81,6 +83,11 @@ function checkError(outcome: Outcome, row: BadInput): void {
       assert.ok(error instanceof ConfigurationError);
       assert.equal(error.option, expected.option, 'the option named');
       assert.ok(error.message.startsWith(`Invalid option "${expected.option}": `), 'the message names the option');
+      break;
+    case 'TransactionalMethodError':
+      assert.ok(error instanceof TransactionalMethodError);
+      assert.equal(error.method, expected.method, 'the method named');
+      assert.ok(!/option/i.test(error.message), 'a method that cannot carry a transaction is not called an option');
       break;
     case 'ValidationError':
       assert.ok(error instanceof ValidationError);

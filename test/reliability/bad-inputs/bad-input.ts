@@ -26,6 +26,7 @@ export type ExpectedError =
       readonly column: string | undefined;
       readonly message: string;
     }
+  | { readonly kind: 'TransactionalMethodError'; readonly method: string; readonly message: string }
   | { readonly kind: 'NestedTransactionError' | 'UnsupportedFeatureError' | 'CockroachError'; readonly message: string };
 
 export interface BadInput {
@@ -58,6 +59,9 @@ export const validationError = (table: string | undefined, column: string | unde
   column,
   message,
 });
+
+/** A `@Transactional` method that cannot carry a transaction: the message names the method, never an "option". */
+export const transactionalMethodError = (method: string, message: string): ExpectedError => ({ kind: 'TransactionalMethodError', method, message });
 
 export const nestedTransactionError = (message: string): ExpectedError => ({ kind: 'NestedTransactionError', message });
 

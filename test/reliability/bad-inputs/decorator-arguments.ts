@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { lastValueFrom, Observable, of } from 'rxjs';
 import { Transactional } from '../../../src/index.js';
-import { cockroachError, configurationError, type BadInput } from './bad-input.js';
+import { cockroachError, configurationError, transactionalMethodError, type BadInput } from './bad-input.js';
 
 /** What `Transactional` refuses for a whole-number option, by its bounds. */
 const maxAttemptsRange = 'expected an integer from 1 to 1000';
@@ -242,6 +242,7 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
     name: '@Transactional() on a method declared synchronous (: number)',
     call: () => {
       class Service {
+        // @ts-expect-error TypeScript refuses @Transactional on a synchronous method where it is declared.
         @Transactional()
         count(): number {
           return 1;
@@ -249,12 +250,13 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
       }
       return Service;
     },
-    expected: configurationError('@Transactional', 'Service.count is synchronous'),
+    expected: transactionalMethodError('Service.count', 'Service.count is synchronous'),
   },
   {
     name: '@Transactional() on a getter',
     call: () => {
       class Service {
+        // @ts-expect-error a getter is no method.
         @Transactional()
         get total(): Promise<number> {
           return Promise.resolve(1);
@@ -262,18 +264,19 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
       }
       return Service;
     },
-    expected: configurationError('@Transactional', 'Service.total is not a method'),
+    expected: transactionalMethodError('Service.total', 'Service.total is not a method'),
   },
   {
     name: '@Transactional() on a method that returns synchronously (declared void)',
     call: () => {
       class Service {
+        // @ts-expect-error a void method cannot carry a transaction's outcome.
         @Transactional()
         run(): void {}
       }
       return new Service().run();
     },
-    expected: configurationError('@Transactional', 'Service.run returned synchronously'),
+    expected: transactionalMethodError('Service.run', 'Service.run returned synchronously'),
     sends: 'transaction-control',
   },
   {
@@ -287,7 +290,7 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
       }
       return lastValueFrom(new Service().stream());
     },
-    expected: configurationError('@Transactional', 'Service.stream is declared to return an Observable but returned object'),
+    expected: transactionalMethodError('Service.stream', 'Service.stream is declared to return an Observable but returned object'),
     sends: 'transaction-control',
   },
   {
@@ -301,7 +304,7 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
       }
       return new Service().load();
     },
-    expected: configurationError('@Transactional', 'Service.load returns an Observable: declare its return type'),
+    expected: transactionalMethodError('Service.load', 'Service.load returns an Observable: declare its return type'),
     sends: 'transaction-control',
   },
   {
