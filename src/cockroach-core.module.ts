@@ -8,8 +8,19 @@ import type {
   CockroachOptions,
   CockroachOptionsFactory,
 } from './interfaces/cockroach-options.interface.js';
+import { optionKeys, refuseUnknownKeys } from './common/option-keys.js';
 import { ConfigurationError } from './errors.js';
 import { ApplicationBinding } from './transaction/application-binding.js';
+
+const ASYNC_OPTION_KEYS = optionKeys({
+  name: true,
+  isGlobal: true,
+  imports: true,
+  useFactory: true,
+  inject: true,
+  useClass: true,
+  useExisting: true,
+} satisfies Record<keyof CockroachAsyncOptions, true>);
 
 /**
  * Owns one connection's providers. `CockroachModule` is the thin public face;
@@ -21,12 +32,13 @@ export class CockroachCoreModule {
   static forRoot(options: CockroachOptions): DynamicModule {
     requireObject(options, 'options', 'expected an object');
     const optionsProvider: Provider = { provide: getOptionsToken(options.name), useValue: options };
-    return this.assemble(options.name, options.isGlobal, [], [optionsProvider]);
+    return this.assemble(options.name, options.isGlobal, [], [optionsProvider], false);
   }
 
   static forRootAsync(options: CockroachAsyncOptions): DynamicModule {
     requireObject(options, 'options', 'expected an object');
-    return this.assemble(options.name, options.isGlobal, options.imports ?? [], this.asyncOptionsProviders(options));
+    refuseUnknownKeys(options, ASYNC_OPTION_KEYS);
+    return this.assemble(options.name, options.isGlobal, options.imports ?? [], this.asyncOptionsProviders(options), true);
   }
 
   private static assemble(
@@ -34,6 +46,7 @@ export class CockroachCoreModule {
     isGlobal: boolean | undefined,
     imports: NonNullable<CockroachAsyncOptions['imports']>,
     optionProviders: Provider[],
+    fromFactory: boolean,
   ): DynamicModule {
     if (isGlobal !== undefined && typeof isGlobal !== 'boolean') {
       throw new ConfigurationError('isGlobal', `expected a boolean, got ${typeof isGlobal}`);
@@ -44,6 +57,7 @@ export class CockroachCoreModule {
       useFactory: (options: CockroachFactoryOptions) => {
         // A factory that forgot to return its options must not quietly connect to localhost with the defaults.
         requireObject(options, 'forRootAsync', `the options factory returned ${options === null ? 'null' : typeof options}, not an options object`);
+        if (fromFactory) refuseFixedKeys(options);
         return CockroachDatabase.connect({ ...options, name });
       },
       inject: [optionsToken],
@@ -82,6 +96,15 @@ export class CockroachCoreModule {
       inject: [factoryClass],
     };
     return options.useClass ? [{ provide: factoryClass, useClass: factoryClass }, fromFactory] : [fromFactory];
+  }
+}
+
+/** The connection's name and scope are fixed before a `forRootAsync` factory runs: returning them would be silently ignored. */
+function refuseFixedKeys(options: object): void {
+  for (const fixed of ['name', 'isGlobal'] as const) {
+    if (fixed in options) {
+      throw new ConfigurationError(fixed, `is fixed before the options factory runs: give it to forRootAsync({ ${fixed}, … }), not in the factory's result`);
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import {
 } from '../transaction/transaction-options.js';
 import { ConnectionPool } from './connection.pool.js';
 import type { PoolStats } from './pool-stats.js';
+import { CockroachError } from '../errors.js';
 import { isConnectionFailure } from './connection-failure.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
 import type { Dialect, ServerInfo } from './server-info.js';
@@ -101,12 +102,17 @@ export class CockroachDatabase implements OnApplicationShutdown {
 
   /**
    * Runs one statement. Pass `(text, params)` with `$1…` placeholders, or a
-   * query built with the `sql` tag.
+   * query built with the `sql` tag (which carries its own values).
    */
+  query<TRow extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<TRow>>;
+  query<TRow extends object = Record<string, unknown>>(query: SqlQuery): Promise<QueryResult<TRow>>;
   async query<TRow extends object = Record<string, unknown>>(
     query: string | SqlQuery,
     params?: readonly unknown[],
   ): Promise<QueryResult<TRow>> {
+    if (typeof query !== 'string' && params !== undefined) {
+      throw new CockroachError('db.query: a query built with the sql tag carries its own values; pass no second argument (it would be ignored)');
+    }
     const { text, values } = typeof query === 'string' ? { text: query, values: params ?? [] } : query;
     const transaction = activeTransaction(this);
     if (transaction) {

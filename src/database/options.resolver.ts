@@ -1,8 +1,15 @@
 import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
+import { optionKeys, refuseUnknownKeys } from '../common/option-keys.js';
 import { ConfigurationError } from '../errors.js';
 import { DEFAULT_CONNECTION_NAME } from './connection-name.js';
-import type { CockroachOptions, Int8Mode, QueryEvent } from '../interfaces/cockroach-options.interface.js';
+import type {
+  CockroachConnectRetryOptions,
+  CockroachOptions,
+  CockroachPoolOptions,
+  Int8Mode,
+  QueryEvent,
+} from '../interfaces/cockroach-options.interface.js';
 import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
 
 
@@ -39,6 +46,40 @@ export interface ResolvedCockroachOptions {
 
 const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint', 'number'];
 
+/** Every module option; any other key is a typo, refused at start-up rather than ignored. */
+const OPTION_KEYS = optionKeys({
+  name: true,
+  url: true,
+  host: true,
+  port: true,
+  user: true,
+  password: true,
+  database: true,
+  ssl: true,
+  applicationName: true,
+  int8: true,
+  pool: true,
+  connectRetry: true,
+  retry: true,
+  shutdownTimeoutMs: true,
+  onQuery: true,
+  isGlobal: true,
+} satisfies Record<keyof CockroachOptions, true>);
+
+const POOL_KEYS = optionKeys({
+  max: true,
+  min: true,
+  idleTimeoutMillis: true,
+  connectionTimeoutMillis: true,
+  maxLifetimeSeconds: true,
+  maxLifetimeJitterSeconds: true,
+} satisfies Record<keyof CockroachPoolOptions, true>);
+
+const CONNECT_RETRY_KEYS = optionKeys({ attempts: true, delayMs: true } satisfies Record<keyof CockroachConnectRetryOptions, true>);
+
+/** pg's own default port, for a URL that names none: a URL means what it means to `psql` and `pg`. */
+const PG_DEFAULT_PORT = 5432;
+
 /**
  * Validates options once, at start-up, so a typo fails the boot with the
  * option named instead of surfacing later as a confusing driver error.
@@ -47,8 +88,13 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
   if (options === null || typeof options !== 'object') {
     throw new ConfigurationError('options', 'expected an object');
   }
+  refuseUnknownKeys(options, OPTION_KEYS);
   const name = options.name ?? DEFAULT_CONNECTION_NAME;
   requireNonEmptyString('name', name);
+  if ('url' in options && options.url === undefined && options.host === undefined) {
+    // `url: process.env.DATABASE_URL` with the variable unset: fail now, not after retrying localhost for half a minute.
+    throw new ConfigurationError('url', 'is undefined and no host is given (is the environment variable that should hold it unset?); give a postgresql:// URL or a host');
+  }
 
   const discrete = {
     host: optionalString('host', options.host),
@@ -63,7 +109,8 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
   }
   const target: ConnectionTarget = {
     host: fromUrl.host || discrete.host || 'localhost',
-    port: Number(fromUrl.port || discrete.port || 26257),
+    // A URL without a port means pg's default (PGPORT, else 5432), as it does to psql; discrete options default to CockroachDB's 26257.
+    port: Number(fromUrl.port || discrete.port || (options.url === undefined ? 26257 : pgDefaultPort())),
     user: fromUrl.user || discrete.user || 'root',
     database: fromUrl.database || discrete.database || 'defaultdb',
   };
@@ -78,7 +125,8 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
   }
 
   const pool = options.pool ?? {};
-  if (typeof pool !== 'object') throw new ConfigurationError('pool', 'expected an object');
+  if (typeof pool !== 'object' || pool === null || Array.isArray(pool)) throw new ConfigurationError('pool', 'expected an object');
+  refuseUnknownKeys(pool, POOL_KEYS, 'pool.');
   const max = optionalInteger('pool.max', pool.max, 1, 10_000) ?? 10;
   const min = optionalInteger('pool.min', pool.min, 0, 10_000) ?? 0;
   if (min > max) throw new ConfigurationError('pool.min', `must not exceed pool.max (${max}), got ${min}`);
@@ -88,7 +136,10 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     Math.floor(maxLifetimeSeconds / 10);
 
   const connectRetry = options.connectRetry ?? {};
-  if (typeof connectRetry !== 'object') throw new ConfigurationError('connectRetry', 'expected an object');
+  if (typeof connectRetry !== 'object' || connectRetry === null || Array.isArray(connectRetry)) {
+    throw new ConfigurationError('connectRetry', 'expected an object');
+  }
+  refuseUnknownKeys(connectRetry, CONNECT_RETRY_KEYS, 'connectRetry.');
 
   return {
     name,
@@ -119,6 +170,11 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     shutdownTimeoutMs: optionalInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0, 600_000) ?? 10_000,
     onQuery: optionalFunction('onQuery', options.onQuery),
   };
+}
+
+function pgDefaultPort(): number {
+  const fromEnvironment = Number(process.env.PGPORT);
+  return Number.isInteger(fromEnvironment) && fromEnvironment > 0 && fromEnvironment <= 65535 ? fromEnvironment : PG_DEFAULT_PORT;
 }
 
 /** Reads a connection string with `pg`'s own parser, so `sslmode`, `sslrootcert` and `options` mean what they mean to `pg`. */

@@ -1,5 +1,5 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
-import type { ModuleMetadata, Type } from '@nestjs/common';
+import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
 import type { RetryOptions } from '../transaction/transaction-options.js';
 
 /** How INT8 (CockroachDB's `INT`) values come back from queries. */
@@ -90,7 +90,8 @@ export interface CockroachAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   name?: string;
   isGlobal?: boolean;
   useFactory?: (...args: never[]) => CockroachFactoryOptions | Promise<CockroachFactoryOptions>;
-  inject?: Array<string | symbol | Type<unknown>>;
+  /** What `useFactory` receives, as Nest's own `inject` takes it: tokens, classes (abstract ones too) and `{ token, optional }`. */
+  inject?: FactoryProvider['inject'];
   useClass?: Type<CockroachOptionsFactory>;
   useExisting?: Type<CockroachOptionsFactory>;
 }

@@ -1,3 +1,4 @@
+import { optionKeys, refuseUnknownKeys } from '../common/option-keys.js';
 import { ConfigurationError } from '../errors.js';
 import { parseAsOfSystemTime, type AsOfSystemTime } from './as-of-system-time.js';
 
@@ -98,7 +99,7 @@ const ISOLATIONS: readonly IsolationLevel[] = ['serializable', 'read committed']
 const PROPAGATIONS: readonly Propagation[] = ['required', 'requiresNew', 'mandatory', 'never'];
 const STRATEGIES: readonly RetryStrategy[] = ['auto', 'savepoint', 'restart'];
 /** Every key `TransactionOptions` has (the compiler keeps the list complete): any other is a typo, refused rather than ignored. */
-const TRANSACTION_OPTION_NAMES: readonly string[] = Object.keys({
+const TRANSACTION_OPTION_NAMES = optionKeys({
   maxAttempts: true,
   strategy: true,
   initialDelayMs: true,
@@ -112,6 +113,14 @@ const TRANSACTION_OPTION_NAMES: readonly string[] = Object.keys({
   propagation: true,
   connection: true,
 } satisfies Record<keyof TransactionOptions, true>);
+const RETRY_OPTION_NAMES = optionKeys({
+  maxAttempts: true,
+  strategy: true,
+  initialDelayMs: true,
+  maxDelayMs: true,
+  immediateRetries: true,
+  onRetry: true,
+} satisfies Record<keyof RetryOptions, true>);
 
 /** Validates retry settings, e.g. the module's `retry` option, on top of `base`. */
 export function resolveRetryOptions(
@@ -123,6 +132,8 @@ export function resolveRetryOptions(
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ConfigurationError(prefix.replace(/\.$/, '') || 'options', 'expected an object');
   }
+  // The module's `retry` option; a transaction's own options are checked whole in resolveTransactionOptions.
+  if (prefix) refuseUnknownKeys(options, RETRY_OPTION_NAMES, prefix);
   const name = (key: string) => `${prefix}${key}`;
   return {
     maxAttempts: integer(name('maxAttempts'), options.maxAttempts, 1, 1000) ?? base.maxAttempts,
@@ -144,11 +155,7 @@ export function resolveTransactionOptions(
 ): ResolvedTransactionOptions {
   const retry = resolveRetryOptions(options ?? {}, defaults);
   const given = options ?? {};
-  for (const key of Object.keys(given)) {
-    if (!TRANSACTION_OPTION_NAMES.includes(key)) {
-      throw new ConfigurationError(key, `unknown transaction option (expected one of ${TRANSACTION_OPTION_NAMES.join(', ')})`);
-    }
-  }
+  refuseUnknownKeys(given, TRANSACTION_OPTION_NAMES);
   if (given.readOnly !== undefined && typeof given.readOnly !== 'boolean') {
     throw new ConfigurationError('readOnly', 'expected a boolean');
   }

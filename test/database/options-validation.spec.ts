@@ -14,10 +14,21 @@ describe('option defaults', () => {
     assert.deepEqual(resolved.connectRetry, { attempts: 10, delayMs: 3000 });
   });
 
-  it('fills what a URL leaves out with the same defaults', () => {
-    const resolved = resolveOptions({ url: 'postgresql://db.internal/bank' });
-    assert.deepEqual(resolved.target, { host: 'db.internal', port: 26257, user: 'root', database: 'bank' });
-    assert.equal(resolved.client.port, 26257);
+  it('reads a URL without a port as psql and pg do: PGPORT, else 5432', () => {
+    const saved = process.env.PGPORT;
+    try {
+      delete process.env.PGPORT;
+      const resolved = resolveOptions({ url: 'postgresql://db.internal/bank' });
+      assert.deepEqual(resolved.target, { host: 'db.internal', port: 5432, user: 'root', database: 'bank' });
+      assert.equal(resolved.client.port, 5432);
+      process.env.PGPORT = '26000';
+      assert.equal(resolveOptions({ url: 'postgresql://db.internal/bank' }).target.port, 26000);
+      assert.equal(resolveOptions({ url: 'postgresql://db.internal/bank', port: 26300 }).target.port, 26300, 'a discrete port fills the gap');
+      assert.equal(resolveOptions({ host: 'db.internal' }).target.port, 26257, 'discrete options keep CockroachDB’s port');
+    } finally {
+      if (saved === undefined) delete process.env.PGPORT;
+      else process.env.PGPORT = saved;
+    }
   });
 
   it('reads sslmode, options and application_name from the URL with pg’s own parser', () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase, sql } from '../../src/index.js';
+import { CockroachDatabase, CockroachError, sql, type QueryEvent } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 describe('sql tagged template', () => {
@@ -22,7 +22,16 @@ describe('sql tagged template', () => {
     let db: CockroachDatabase;
     before(async () => {
       testDb = await createTestDatabase('sqltag');
-      db = await CockroachDatabase.connect({ url: testDb.url });
+      db = await CockroachDatabase.connect({ url: testDb.url, onQuery: (event) => sent.push(event) });
+    });
+    const sent: QueryEvent[] = [];
+
+    it('refuses a second argument next to a sql-tagged query (TypeScript too), sending nothing', async () => {
+      const before = sent.length;
+      // @ts-expect-error a sql-tagged query carries its own values.
+      const call = db.query(sql`SELECT ${1}::int AS one`, [2]);
+      await assert.rejects(call, (error: unknown) => error instanceof CockroachError && /pass no second argument/.test(error.message));
+      assert.equal(sent.length, before, 'no statement was sent');
     });
     after(async () => {
       await db.close();

@@ -18,6 +18,14 @@ const CONFIG = 'APP_CONFIG';
 @Module({ providers: [{ provide: CONFIG, useFactory: () => ({ databaseUrl: '' }) }], exports: [CONFIG] })
 class ConfigModule {}
 
+/** An abstract class as an injection token, as Nest allows. */
+abstract class DatabaseSettings {
+  abstract readonly url: string;
+}
+
+@Module({ providers: [{ provide: DatabaseSettings, useFactory: () => ({ url: primary.url }) }], exports: [DatabaseSettings] })
+class SettingsModule {}
+
 @Injectable()
 class OptionsFromClass implements CockroachOptionsFactory {
   createCockroachOptions(): CockroachFactoryOptions {
@@ -73,6 +81,23 @@ describe('CockroachModule', () => {
     const db = moduleRef.get(CockroachDatabase);
     assert.equal(await currentDatabase(db), primary.name);
     assert.equal(db.poolStats().max, 3);
+    await moduleRef.close();
+  });
+
+  it('accepts everything Nest’s own inject accepts: { token, optional } and abstract classes', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        CockroachModule.forRootAsync({
+          imports: [SettingsModule],
+          inject: [DatabaseSettings, { token: 'NOT_PROVIDED', optional: true }],
+          useFactory: (settings: DatabaseSettings, missing: unknown) => {
+            assert.equal(missing, undefined, 'an optional dependency that is not provided arrives as undefined');
+            return { url: settings.url };
+          },
+        }),
+      ],
+    }).compile();
+    assert.equal(await currentDatabase(moduleRef.get(CockroachDatabase)), primary.name);
     await moduleRef.close();
   });
 

@@ -203,7 +203,7 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
       }
       return Service;
     },
-    expected: configurationError('maxAttemps', 'unknown transaction option'),
+    expected: configurationError('maxAttemps', 'unknown option (did you mean "maxAttempts"?)'),
   },
   {
     name: "@Transactional({ maxAttempts: 3 }, 'high'): options object and positional priority together",

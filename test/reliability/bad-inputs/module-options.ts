@@ -219,4 +219,44 @@ export const MODULE_OPTION_ROWS: readonly BadInput[] = [
     call: (env) => bootForRootAsync({ useFactory: () => base(env), useClass: BadOptionsFactory }),
     expected: configurationError('forRootAsync', 'give only one of useFactory, useClass or useExisting'),
   },
+  {
+    name: 'forRoot: an unknown top-level key (urll)',
+    call: (env) => bootForRoot({ ...base(env), urll: 'postgresql://x' } as CockroachOptions),
+    expected: configurationError('urll', 'unknown option (did you mean "url"?)'),
+  },
+  {
+    name: 'forRoot: an unknown pool key (pool.maxConnections)',
+    call: (env) => bootForRoot({ ...base(env), pool: { maxConnections: 5 } } as CockroachOptions),
+    expected: configurationError('pool.maxConnections', 'unknown option; expected one of max, min'),
+  },
+  {
+    name: 'forRoot: an unknown retry key (retry.maxAttemps)',
+    call: (env) => bootForRoot({ ...base(env), retry: { maxAttemps: 3 } } as CockroachOptions),
+    expected: configurationError('retry.maxAttemps', 'unknown option (did you mean "retry.maxAttempts"?)'),
+  },
+  {
+    name: 'forRoot: an unknown connectRetry key (connectRetry.retries)',
+    call: (env) => bootForRoot({ ...base(env), connectRetry: { retries: 1 } } as CockroachOptions),
+    expected: configurationError('connectRetry.retries', 'unknown option'),
+  },
+  {
+    name: 'forRootAsync: a factory returning an unknown nested key (pool.idleTimeout)',
+    call: (env) => bootForRootAsync({ useFactory: () => ({ ...base(env), pool: { idleTimeout: 1000 } }) as CockroachFactoryOptions }),
+    expected: configurationError('pool.idleTimeout', 'unknown option'),
+  },
+  {
+    name: 'forRootAsync: a factory returning the connection name, which is fixed before it runs',
+    call: (env) => bootForRootAsync({ useFactory: () => ({ ...base(env), name: 'other' }) as CockroachFactoryOptions }),
+    expected: configurationError('name', 'is fixed before the options factory runs'),
+  },
+  {
+    name: 'forRootAsync: an unknown key of its own (useFactroy)',
+    call: (env) => bootForRootAsync({ useFactroy: () => base(env) } as CockroachAsyncOptions),
+    expected: configurationError('useFactroy', 'unknown option (did you mean "useFactory"?)'),
+  },
+  {
+    name: 'forRoot: url undefined (an unset environment variable) and no host',
+    call: () => bootForRoot({ url: process.env.NESTJS_COCKROACHDB_SURELY_UNSET_VARIABLE, connectRetry: { attempts: 10, delayMs: 3000 } }),
+    expected: configurationError('url', 'is undefined and no host is given'),
+  },
 ];
