@@ -18,8 +18,9 @@ export class ConfigurationError extends CockroachError {
     readonly option: string,
     problem: string,
     message = `Invalid option "${option}": ${problem}`,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
 }
 

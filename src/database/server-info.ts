@@ -55,8 +55,19 @@ export function parseServerVersion(versionString: string): ServerInfo {
       capabilities: { transactionPriority: false, asOfSystemTime: false, nestedSavepoints: true, upsert: false },
     };
   }
-  throw new Error(`Unrecognised server: version() returned ${JSON.stringify(versionString.slice(0, 80))}`);
+  if (/^CockroachDB\s/.test(versionString)) {
+    // A development build reports no release tag (e.g. `CockroachDB CCL unknown (…)`): its
+    // capabilities cannot be known, and asking again will not change the answer.
+    throw new UnrecognisedServerError(
+      `CockroachDB without a release version (a development build?): version() returned ${JSON.stringify(versionString.slice(0, 120))}; ` +
+        'use a released CockroachDB',
+    );
+  }
+  throw new UnrecognisedServerError(`Unrecognised server: version() returned ${JSON.stringify(versionString.slice(0, 120))}`);
 }
+
+/** `version()` named no server this library knows: permanent, so start-up fails at once. */
+export class UnrecognisedServerError extends Error {}
 
 function toVersion(match: RegExpExecArray): ServerVersion {
   return { major: Number(match[1]), minor: Number(match[2] ?? 0), patch: Number(match[3] ?? 0) };

@@ -4,7 +4,7 @@ import { ConnectionError } from '../errors.js';
 import type { ConnectionPool } from './connection.pool.js';
 import type { ResolvedCockroachOptions } from './options.resolver.js';
 import { scrubSecret } from './secret.scrubber.js';
-import { parseServerVersion, type ServerInfo } from './server-info.js';
+import { parseServerVersion, UnrecognisedServerError, type ServerInfo } from './server-info.js';
 
 /**
  * OpenSSL's certificate-verification failures, as Node puts them in an
@@ -63,12 +63,30 @@ function serverRefusedTls(error: unknown): boolean {
 function isPermanent(error: unknown): boolean {
   const code = error instanceof Error && 'code' in error ? String(error.code) : '';
   return (
+    error instanceof UnrecognisedServerError ||
     serverRefusedTls(error) ||
     code.startsWith('28') ||
     code === '3D000' ||
     CERTIFICATE_VERIFY_FAILURES.has(code) ||
     /CERT|TLS|SELF_SIGNED|HOSTNAME/.test(code)
   );
+}
+
+/**
+ * PostgreSQL refuses a connection to a missing database (3D000); CockroachDB
+ * accepts it and fails only at the first table, so "a missing database fails
+ * at once" needs this check there. SHOW DATABASES lists every database
+ * whatever the session's current one (pg_catalog resolves against it).
+ */
+const COCKROACH_DATABASE_PROBE =
+  'SELECT EXISTS (SELECT 1 FROM [SHOW DATABASES] WHERE database_name = current_database()) AS database_exists';
+
+/** CockroachDB let us connect to a database that does not exist. */
+class MissingDatabaseError extends Error {
+  readonly code = '3D000';
+  constructor(database: string) {
+    super(`database "${database}" does not exist`);
+  }
 }
 
 /**
@@ -89,7 +107,12 @@ export async function connectAtStartup(
       const client = await pool.acquire();
       try {
         const result = await client.query<{ version: string }>('SELECT version() AS version');
-        return parseServerVersion(result.rows[0]!.version);
+        const server = parseServerVersion(result.rows[0]!.version);
+        if (server.dialect === 'cockroach') {
+          const probe = await client.query<{ database_exists: boolean }>(COCKROACH_DATABASE_PROBE);
+          if (!probe.rows[0]!.database_exists) throw new MissingDatabaseError(database);
+        }
+        return server;
       } finally {
         pool.release(client);
       }

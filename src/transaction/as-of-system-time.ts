@@ -9,18 +9,55 @@ export type AsOfSystemTime =
   | { kind: 'interval'; sql: string }
   | { kind: 'follower-read'; sql: string };
 
-/** `-10s`, `-1m30s`, `-1.5h`, `-500ms`: a negative duration in CockroachDB's interval units. */
+/**
+ * `-10s`, `-1m30s`, `-1.5h`, `-500ms`: one minus sign for the whole duration,
+ * then parts from the largest unit to the smallest, each unit at most once.
+ */
 const NEGATIVE_INTERVAL = /^-(?:\d{1,9}(?:\.\d{1,9})?(?:h|m|s|ms|us))+$/;
+const PART = /(\d+)(?:\.(\d+))?(ms|us|h|m|s)/g;
 
-const MICROSECONDS_PER_UNIT: Readonly<Record<string, number>> = { h: 3_600_000_000, m: 60_000_000, s: 1_000_000, ms: 1000, us: 1 };
+/** Units largest first; the index orders the parts. */
+const MICROSECONDS_PER_UNIT: ReadonlyArray<[unit: string, microseconds: bigint]> = [
+  ['h', 3_600_000_000n],
+  ['m', 60_000_000n],
+  ['s', 1_000_000n],
+  ['ms', 1000n],
+  ['us', 1n],
+];
+const NANO = 1_000_000_000n;
 
-/** The length of an interval that matched `NEGATIVE_INTERVAL`, in microseconds. */
-function microseconds(interval: string): number {
-  let total = 0;
-  for (const [, amount, unit] of interval.matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)) total += Number(amount) * MICROSECONDS_PER_UNIT[unit!]!;
+const GRAMMAR = "expected a past Date, a negative interval like '-10s', or 'follower_read_timestamp()'";
+
+/**
+ * The interval's length in whole microseconds, read the way the caller
+ * means it: the leading minus applies to every part (`-1m30s` is 90 s ago).
+ */
+function totalMicroseconds(interval: string): bigint {
+  let total = 0n;
+  let previous = -1;
+  for (const [, whole, fraction = '', unit] of interval.matchAll(PART)) {
+    const index = MICROSECONDS_PER_UNIT.findIndex(([name]) => name === unit);
+    if (index <= previous) {
+      throw new ConfigurationError('asOfSystemTime', `the interval ${interval} repeats a unit or lists a smaller unit before a larger one`);
+    }
+    previous = index;
+    const perUnit = MICROSECONDS_PER_UNIT[index]![1];
+    const nanoUnits = BigInt(whole!) * NANO + BigInt(fraction.padEnd(9, '0')); // the amount, in billionths of the unit
+    if ((nanoUnits * perUnit) % NANO !== 0n) {
+      throw new ConfigurationError('asOfSystemTime', `the interval ${interval} is not a whole number of microseconds`);
+    }
+    total += (nanoUnits * perUnit) / NANO;
+  }
   return total;
 }
 
+/**
+ * CockroachDB's interval parser gives every number its own sign, so the
+ * caller's `'-1m30s'` would mean -1 min + 30 s: 30 s ago, not 90. A
+ * several-part interval therefore never reaches the SQL as written: it is
+ * sent as one total, in microseconds, computed here (`'-90000000us'`). A
+ * one-part interval (`'-10s'`) means the same to both and is sent as is.
+ */
 export function parseAsOfSystemTime(value: unknown): AsOfSystemTime {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new ConfigurationError('asOfSystemTime', 'the Date is invalid');
@@ -31,13 +68,30 @@ export function parseAsOfSystemTime(value: unknown): AsOfSystemTime {
   if (typeof value === 'string') {
     if (value === 'follower_read_timestamp()') return { kind: 'follower-read', sql: value };
     if (NEGATIVE_INTERVAL.test(value)) {
+      const microseconds = totalMicroseconds(value);
       // CockroachDB refuses an interval under a microsecond ('-0s'): it is no point in the past.
-      if (microseconds(value) < 1) throw new ConfigurationError('asOfSystemTime', `the interval ${value} is shorter than 1us`);
-      return { kind: 'interval', sql: `'${value}'` };
+      if (microseconds < 1n) throw new ConfigurationError('asOfSystemTime', `the interval ${value} is shorter than 1us`);
+      const parts = value.match(PART)!.length;
+      return { kind: 'interval', sql: parts === 1 ? `'${value}'` : `'-${microseconds}us'` };
     }
   }
-  throw new ConfigurationError(
+  throw new ConfigurationError('asOfSystemTime', GRAMMAR);
+}
+
+/**
+ * A `Date` that was past by this machine's clock can still be future by the
+ * server's (clock skew). CockroachDB then refuses the transaction with
+ * "AS OF SYSTEM TIME: cannot specify timestamp in the future"; the caller
+ * gets that judgement, named and explained, instead of a bare server error.
+ */
+export function explainAsOfSystemTimeRefusal(error: unknown, target: AsOfSystemTime | undefined): unknown {
+  if (target?.kind !== 'timestamp') return error;
+  if (!(error instanceof Error) || !/cannot specify timestamp in the future/.test(error.message)) return error;
+  return new ConfigurationError(
     'asOfSystemTime',
-    "expected a past Date, a negative interval like '-10s', or 'follower_read_timestamp()'",
+    `the server's clock puts ${target.sql} in the future (this machine's clock is ahead of the server's); ` +
+      `choose an older time or a negative interval such as '-10s'`,
+    undefined,
+    { cause: error },
   );
 }

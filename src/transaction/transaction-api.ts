@@ -4,6 +4,7 @@ import { activeTransaction, innermostTransaction, runInTransaction, runOutsideTr
 import type { ResolvedTransactionOptions, TransactionOptions } from './transaction-options.js';
 import { runOwnedTransaction } from './transaction-runner.js';
 import { statements } from './transaction-statements.js';
+import { checkIsolationSupported } from './isolation-check.js';
 import { isRetryable } from './retry-policy.js';
 
 /** What a transaction callback is given. */
@@ -86,9 +87,28 @@ export async function atomic<T>(db: CockroachDatabase, callback: TransactionCall
     return result;
   } catch (error) {
     if (isRetryable(error, db.dialect) || isRetryable(active.swallowedError, db.dialect)) throw error;
+    await rollbackToSavepoint(db, active, name, swallowedBefore);
+    throw error;
+  }
+}
+
+/**
+ * Undoes an `atomic()` block. CockroachDB refuses `ROLLBACK TO SAVEPOINT`
+ * after DDL in the block and after some errors ("cannot rollback to
+ * savepoint after error"); the caller must still get the error that failed
+ * the block, not the rollback's. The transaction cannot go on then, so the
+ * refusal is kept as the transaction's failure: a body that catches the
+ * block's error and returns normally gets `TransactionAbortedError`, never
+ * a COMMIT.
+ */
+async function rollbackToSavepoint(db: CockroachDatabase, active: TransactionContext, name: string, swallowedBefore: unknown): Promise<void> {
+  try {
     await db.send(active.client, statements.rollbackToSavepoint(name));
     active.swallowedError = swallowedBefore; // the savepoint undid the failure
-    throw error;
+  } catch (refusal) {
+    active.swallowedError ??= refusal;
+    const reason = refusal instanceof Error ? refusal.message : String(refusal);
+    db.logger.warn(`ROLLBACK TO SAVEPOINT ${name} was refused (${reason}); the transaction will be rolled back as a whole`);
   }
 }
 
@@ -125,6 +145,7 @@ function join<T>(active: TransactionContext, options: ResolvedTransactionOptions
 
 /** Refuses, before any SQL, what the server cannot do; degrades what it can do safely. */
 function checkSupported(db: CockroachDatabase, options: ResolvedTransactionOptions): void {
+  checkIsolationSupported(options, db.server);
   if (db.dialect === 'cockroach') return;
   if (options.asOfSystemTime?.kind === 'timestamp') {
     throw new UnsupportedFeatureError('PostgreSQL cannot read as of an exact past time (AS OF SYSTEM TIME is CockroachDB-only)');

@@ -6,7 +6,9 @@ import { AmbiguousCommitError, DatabaseClosingError, ExceededMaxAttemptsError, T
 import { isAmbiguousResult, isRetryable, retryDelay } from './retry-policy.js';
 import { runInTransaction, TransactionContext } from './transaction-context.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
-import { beginStatement, statements } from './transaction-statements.js';
+import { explainAsOfSystemTimeRefusal } from './as-of-system-time.js';
+import { checkIsolation } from './isolation-check.js';
+import { beginStatement, openingBatch, statements } from './transaction-statements.js';
 
 /** Thrown inside the loop when the body returned normally over a failed statement. */
 class SwallowedStatementError extends Error {
@@ -35,7 +37,7 @@ export async function runOwnedTransaction<T>(
   body: (context: TransactionContext) => Promise<T>,
 ): Promise<T> {
   const strategy = options.strategy === 'auto' ? (db.dialect === 'cockroach' ? 'savepoint' : 'restart') : options.strategy;
-  const begin = strategy === 'savepoint' ? statements.beginWithSavepoint(beginStatement(options, db.server)) : beginStatement(options, db.server);
+  const begin = openingBatch(beginStatement(options, db.server), strategy, options);
   const commit = strategy === 'savepoint' ? statements.releaseAndCommit : statements.commit;
   const stats = db.transactionStats;
 
@@ -60,6 +62,7 @@ export async function runOwnedTransaction<T>(
       stats.attempts++;
       let committing = false;
       let acquiring = false;
+      let opening = false;
       let attemptStartedAt = performance.now();
       try {
         acquiring = !client;
@@ -67,8 +70,14 @@ export async function runOwnedTransaction<T>(
         acquiring = false;
         attemptStartedAt = performance.now();
         if (!open) {
-          await db.send(client, begin);
+          // Set first: when BEGIN succeeds and a later statement of the batch
+          // fails, the transaction is open all the same and must be rolled
+          // back before the connection goes back to the pool.
           open = true;
+          opening = true;
+          const opened = await db.send(client, begin);
+          opening = false;
+          checkIsolation(opened, options, db.server);
         }
         const context = new TransactionContext(db, client, options, attempt);
         const result = await runInTransaction(context, () => body(context));
@@ -113,6 +122,8 @@ export async function runOwnedTransaction<T>(
           client = undefined;
           open = false;
         }
+        // A failed opening batch may or may not have opened the transaction: end it either way.
+        if (opening && !lostConnection) await rollback();
         if (!lostConnection && !isRetryable(error, db.dialect)) {
           await rollback();
           stats.rollbacks++;
@@ -122,7 +133,7 @@ export async function runOwnedTransaction<T>(
               { cause: error },
             );
           }
-          throw error;
+          throw explainAsOfSystemTimeRefusal(error, options.asOfSystemTime);
         }
         if (attempt >= options.maxAttempts) {
           await rollback();

@@ -16,8 +16,22 @@ export function beginStatement(options: ResolvedTransactionOptions, server: Serv
   return `BEGIN TRANSACTION ${modes.join(', ')}`;
 }
 
+/**
+ * Asks the server what isolation the transaction really got. CockroachDB
+ * runs a READ COMMITTED request as SERIALIZABLE, without an error, before
+ * 24.1 unless `sql.txn.read_committed_isolation.enabled` is on (and without
+ * the licence it needs): only the transaction itself can tell.
+ */
+export const SHOW_ISOLATION = 'SHOW transaction_isolation';
+
+/** BEGIN and what must follow it in the same round trip. */
+export function openingBatch(begin: string, strategy: 'savepoint' | 'restart', options: ResolvedTransactionOptions): string {
+  const batch = strategy === 'savepoint' ? [begin, `SAVEPOINT ${RESTART_SAVEPOINT}`] : [begin];
+  if (options.isolation !== 'serializable') batch.push(SHOW_ISOLATION);
+  return batch.join('; ');
+}
+
 export const statements = {
-  beginWithSavepoint: (begin: string) => `${begin}; SAVEPOINT ${RESTART_SAVEPOINT}`,
   releaseAndCommit: `RELEASE SAVEPOINT ${RESTART_SAVEPOINT}; COMMIT`,
   rollbackToRestart: `ROLLBACK TO SAVEPOINT ${RESTART_SAVEPOINT}`,
   commit: 'COMMIT',

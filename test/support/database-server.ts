@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEmbeddedPostgres } from './embedded-postgres.js';
 import { freePort } from './free-port.js';
+import { waitForListeningUrl } from './listening-url.js';
 
 export type ServerKind = 'external' | 'cockroach' | 'embedded-postgres';
 
@@ -43,28 +44,30 @@ function cockroachBinaryOnPath(): boolean {
 async function startCockroach(options: StartOptions): Promise<DatabaseServer> {
   const dir = mkdtempSync(join(tmpdir(), 'nestjs-cockroachdb-crdb-'));
   const urlFile = join(dir, 'url');
-  const [sqlPort, httpPort] = [await freePort(), await freePort()];
+  // Port 0: cockroach binds a free port itself and names it in the URL file,
+  // so no other process can take the port between choosing and binding it.
   const child = spawn(
     'cockroach',
     [
       'start-single-node',
       '--insecure',
       '--store=type=mem,size=1GiB',
-      `--listen-addr=127.0.0.1:${sqlPort}`,
-      `--http-addr=127.0.0.1:${httpPort}`,
+      '--listen-addr=127.0.0.1:0',
+      '--http-addr=127.0.0.1:0',
       `--listening-url-file=${urlFile}`,
       `--log-dir=${join(dir, 'logs')}`,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   forwardOutput(child, options.onLog);
-  const deadline = Date.now() + 60_000;
-  while (!existsSync(urlFile) || readFileSync(urlFile, 'utf8').trim() === '') {
-    if (child.exitCode !== null) throw new Error(`cockroach exited with code ${child.exitCode} before it was ready`);
-    if (Date.now() > deadline) throw new Error('cockroach did not become ready within 60 s');
-    await sleep(100);
+  let url: string;
+  try {
+    url = await waitForListeningUrl(urlFile, child);
+  } catch (error) {
+    await stopChild(child);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
-  const url = readFileSync(urlFile, 'utf8').trim().split('\n')[0]!;
   return {
     kind: 'cockroach',
     url,
@@ -96,7 +99,7 @@ function forwardOutput(child: ChildProcess, onLog: ((line: string) => void) | un
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   const timeout = sleep(10_000).then(() => child.kill('SIGKILL'));

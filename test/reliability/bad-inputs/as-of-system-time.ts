@@ -51,7 +51,12 @@ export const AS_OF_SYSTEM_TIME_ROWS: readonly BadInput[] = [
   {
     name: "asOfSystemTime: an interval under a microsecond ('-0.0000001s')",
     call: (env) => readAsOf(env, '-0.0000001s'),
-    expected: configurationError('asOfSystemTime', 'shorter than 1us'),
+    expected: configurationError('asOfSystemTime', 'not a whole number of microseconds'),
+  },
+  {
+    name: "asOfSystemTime: a repeated unit ('-1s2s'), which CockroachDB would read as 1 s in the future",
+    call: (env) => readAsOf(env, '-1s2s'),
+    expected: configurationError('asOfSystemTime', 'repeats a unit or lists a smaller unit before a larger one'),
   },
   {
     name: 'asOfSystemTime: a number of milliseconds',
