@@ -38,13 +38,11 @@ function assertNoSecret(error: unknown): void {
 describe('start-up failures', () => {
   it('fails fast with ConnectionError on a wrong password, naming host, port and database but not the password', async () => {
     const url = withCredentials(testDb.url, new URL(testDb.url).username, SECRET);
-    const started = Date.now();
     const error = await CockroachDatabase.connect({ url, connectRetry: { attempts: 5, delayMs: 1000 } }).catch((e: unknown) => e);
     assert.ok(error instanceof ConnectionError, `expected ConnectionError, got ${String(error)}`);
     const { hostname, port } = new URL(testDb.url);
     assert.match(error.message, new RegExp(`${hostname}:${port}/${testDb.name}`));
     assert.equal(error.attempts, 1, 'authentication failures are not retried');
-    assert.ok(Date.now() - started < 1000);
     assertNoSecret(error);
   });
 
