@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionError } from '../errors.js';
 import type { ConnectionPool } from './connection.pool.js';
 import type { ResolvedCockroachOptions } from './options.resolver.js';
-import { scrubSecret } from './secret.scrubber.js';
+import { mentionsSecret, scrubSecret } from './secret.scrubber.js';
 import { parseServerVersion, UnrecognisedServerError, type ServerInfo } from './server-info.js';
 
 /**
@@ -124,7 +124,8 @@ export async function connectAtStartup(
           `Could not connect to ${where} after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${reason}`,
           options.target,
           attempt,
-          { cause: error },
+          // The driver's error stays attached for its code and stack, unless the server's words repeat the password.
+          { cause: mentionsSecret(error, options.password) ? undefined : error },
         );
       }
       logger.warn(`Unable to connect to ${where}: ${reason}. Retrying (${attempt + 1}/${attempts}) in ${delayMs} ms`);

@@ -115,7 +115,9 @@ export async function runOwnedTransaction<T>(
           );
         }
         if (error instanceof TransactionAbortedError) throw error;
-        if (committing && strategy === 'restart') open = false; // a failed COMMIT ends the transaction
+        // A failed COMMIT ends the transaction. Under the savepoint protocol CockroachDB fails at RELEASE (its commit
+        // point) and keeps the transaction open for ROLLBACK TO SAVEPOINT; PostgreSQL fails at COMMIT (deferred checks).
+        if (committing && (strategy === 'restart' || db.dialect === 'postgres')) open = false;
         if (lostConnection && client) {
           // Safe to retry: nothing was committed. The next attempt takes a new connection.
           db.pool.release(client, true);

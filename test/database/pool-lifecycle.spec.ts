@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { CockroachDatabase, CockroachModule, DatabaseClosingError } from '../../src/index.js';
+import { CockroachDatabase, CockroachModule, ConnectionError, DatabaseClosingError } from '../../src/index.js';
 import { countSessions, eventually, killSessions } from '../support/sessions.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -60,7 +60,12 @@ describe('pool lifecycle', () => {
       await eventually(() => countSessions(testDb, applicationName), (n) => n === 1);
       await killSessions(testDb, applicationName);
       const error = await slow;
-      assert.ok(error instanceof Error, 'the caller whose connection died gets the error');
+      // The server's word for it (57P01, admin_shutdown), the driver's lost socket, or the typed ConnectionError.
+      const code = error instanceof Error && 'code' in error ? String(error.code) : undefined;
+      assert.ok(
+        error instanceof ConnectionError || code === '57P01' || (error instanceof Error && /Connection terminated/.test(error.message)),
+        `the caller whose connection died gets the connection's error, not some other one: ${String(error)}`,
+      );
       assert.equal((await db.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one, 1);
     } finally {
       await db.close();
@@ -90,14 +95,14 @@ describe('pool lifecycle', () => {
     const db = await CockroachDatabase.connect({
       url: testDb.url,
       applicationName,
-      pool: { maxLifetimeSeconds: 1, maxLifetimeJitterSeconds: 0 },
+      pool: { maxLifetimeSeconds: 3, maxLifetimeJitterSeconds: 0 },
     });
     try {
       const pid = async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const first = await pid();
       assert.equal(await pid(), first, 'a young connection is reused');
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      assert.notEqual(await pid(), first, 'an expired connection is replaced');
+      // No deadline asserted: the connection is replaced at some point after its lifetime, however loaded the machine.
+      await eventually(pid, (current) => current !== first, 20_000);
     } finally {
       await db.close();
     }

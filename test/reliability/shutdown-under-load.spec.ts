@@ -33,15 +33,24 @@ interface Run {
   bank: BankApp;
   acknowledged: AcknowledgedTransfer[];
   failures: unknown[];
+  /** Connections busy with a transaction when close() started. */
+  midFlight: number;
 }
 
 /** Starts 50 transfers, closes the app once the first ones have begun, and records every outcome. */
 async function closeUnderLoad(prefix: string, overrides: { shutdownTimeoutMs?: number; pool: { max: number } }): Promise<Run> {
   testDb = await createTestDatabase(prefix);
+  let begun = 0;
   const bank = await startBankApp(testDb.url, {
     accounts: ACCOUNTS,
     initialBalance: INITIAL_BALANCE,
-    overrides: { applicationName: `sample-app-${prefix}`, ...overrides },
+    overrides: {
+      applicationName: `sample-app-${prefix}`,
+      onQuery: (event) => {
+        if (event.text.startsWith('BEGIN')) begun++;
+      },
+      ...overrides,
+    },
   });
   const acknowledged: AcknowledgedTransfer[] = [];
   const failures: unknown[] = [];
@@ -54,11 +63,13 @@ async function closeUnderLoad(prefix: string, overrides: { shutdownTimeoutMs?: n
       failures.push(error);
     }
   });
-  // Close as soon as the first transactions are on the wire, so most of the 50 are mid-flight or queued.
-  while (bank.db.stats().attempts < 3) await new Promise((resolve) => setImmediate(resolve));
+  // Close once every pooled connection has a transaction open on it (BEGIN sent): those are mid-flight when
+  // close() starts, and the rest of the 50 are queued for a connection.
+  while (begun < overrides.pool.max) await new Promise((resolve) => setImmediate(resolve));
+  const midFlight = bank.db.poolStats().total - bank.db.poolStats().idle;
   await bank.app.close();
   await Promise.all(calls);
-  return { bank, acknowledged, failures };
+  return { bank, acknowledged, failures, midFlight };
 }
 
 async function assertAcknowledgedEqualsCommitted(run: Run): Promise<void> {
@@ -77,7 +88,8 @@ async function assertAcknowledgedEqualsCommitted(run: Run): Promise<void> {
 describe('app.close() with 50 transfers in flight', () => {
   it('drains: transfers already started finish and commit, and each caller is told so', async (t) => {
     const run = await closeUnderLoad('shutdown_drain', { pool: { max: 10 } });
-    t.diagnostic(`acknowledged: ${run.acknowledged.length}; failures: ${JSON.stringify(describeFailures(run.failures))}`);
+    t.diagnostic(`mid-flight: ${run.midFlight}; acknowledged: ${run.acknowledged.length}; failures: ${JSON.stringify(describeFailures(run.failures))}`);
+    assert.ok(run.midFlight > 0, 'transactions were mid-flight when close() started');
     await assertAcknowledgedEqualsCommitted(run);
     assert.ok(run.acknowledged.length > 0);
     // A transfer asked for after shutdown began is refused outright.
@@ -86,10 +98,12 @@ describe('app.close() with 50 transfers in flight', () => {
 
   it('cuts short: with a 1 ms drain budget some transfers fail, and each failed one rolled back', async (t) => {
     const run = await closeUnderLoad('shutdown_cut', { pool: { max: 2 }, shutdownTimeoutMs: 1 });
-    t.diagnostic(`acknowledged: ${run.acknowledged.length}; failures: ${JSON.stringify(describeFailures(run.failures))}`);
+    t.diagnostic(`mid-flight: ${run.midFlight}; acknowledged: ${run.acknowledged.length}; failures: ${JSON.stringify(describeFailures(run.failures))}`);
     await assertAcknowledgedEqualsCommitted(run);
+    assert.ok(run.midFlight > 0, 'transactions were mid-flight, not only queued, when close() started');
     assert.ok(run.failures.length > 0, 'the short drain budget did cut transfers off');
-    // Those still waiting for a connection when the pool ended are told at once, not after futile retries.
+    // Those mid-flight carry on to COMMIT on the connection they hold (acknowledged = committed above); those
+    // still waiting for a connection when the pool ended are told at once, not after futile retries.
     assert.ok(run.failures.every((failure) => failure instanceof DatabaseClosingError), JSON.stringify(describeFailures(run.failures)));
   });
 });

@@ -82,11 +82,13 @@ describe('upsert against the server', () => {
     assert.deepEqual(inserted, { id: ID, email: 'ada@example.com', name: 'Ada', balance: '10', settings: null });
     const updated = await repo.upsert({ id: ID, email: 'ada@example.com', name: 'Ada Lovelace', balance: 20 });
     assert.deepEqual(updated, { id: ID, email: 'ada@example.com', name: 'Ada Lovelace', balance: '20', settings: null });
-    assert.deepEqual(
-      [...statements],
-      [0, 1].map(() => buildUpsert(accounts, { id: ID, email: 'ada@example.com', name: 'x', balance: 1 }, {}, db.dialect).text),
-      'the statements sent are the dialect’s upsert',
-    );
+    const values = 'VALUES ($1::UUID, $2::TEXT, $3::TEXT, $4::INT8)';
+    const expected =
+      db.dialect === 'cockroach'
+        ? `UPSERT INTO "accounts" ("id", "email", "name", "balance") ${values} ${RETURNING}`
+        : `INSERT INTO "accounts" ("id", "email", "name", "balance") ${values} ` +
+          `ON CONFLICT ("id") DO UPDATE SET "email" = excluded."email", "name" = excluded."name", "balance" = excluded."balance" ${RETURNING}`;
+    assert.deepEqual([...statements], [expected, expected], 'the statements sent are the dialect’s upsert');
     assert.equal(await repo.count(), 1);
   });
 

@@ -109,8 +109,9 @@ describe('sample app: transfers', () => {
       }),
     );
 
-    // Every answer is one the API documents: done, refused for funds, or "try again" after every retry.
-    assert.deepEqual([...new Set(statuses)].filter((status) => ![201, 409, 503].includes(status)), []);
+    // Every transfer is decided: done, or refused for funds. Contention is the library's to absorb with its retries,
+    // so no caller is told "try again" (503) at this load.
+    assert.deepEqual([...new Set(statuses)].filter((status) => ![201, 409].includes(status)), [], JSON.stringify(countBy(statuses)));
     const committed = statuses.filter((status) => status === 201).length;
     assert.ok(committed > 0, 'some transfers commit');
     const after = await balances();

@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { parseServerVersion } from '../../src/database/server-info.js';
 import type { TestDatabase } from './test-database.js';
 
@@ -50,11 +52,18 @@ export async function killSessions(db: TestDatabase, applicationName: string): P
   return rows.length;
 }
 
-/** Polls until the condition holds or the timeout passes; returns the last value. */
-export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls until the condition holds and returns the value that met it; fails
+ * the test, naming the last value seen, if it never holds within the
+ * timeout (generous: the machine is shared and noisy).
+ */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
-  while (!done(value) && Date.now() < deadline) {
+  while (!done(value)) {
+    if (Date.now() >= deadline) {
+      throw new assert.AssertionError({ message: `the condition never held within ${timeoutMs} ms; last value: ${inspect(value)}` });
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
     value = await probe();
   }

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { defer, from, lastValueFrom, mergeMap, Observable, toArray } from 'rxjs';
 import { afterCommit, CockroachDatabase, CockroachModule, Transactional, TransactionalMethodError } from '../../src/index.js';
+import { CapturedLogger } from '../support/captured-logger.js';
 import { createFlakyFunction } from '../support/flaky-function.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -71,6 +72,36 @@ describe('afterCommit', () => {
     await assert.rejects(orders.place(2, true), /rejected/);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(orders.hookRuns, []);
+  });
+});
+
+describe('a failing afterCommit hook', () => {
+  it('does not turn a committed transaction into a failure: the caller gets the result, the error is logged, later hooks run', async () => {
+    await flaky.reset(0);
+    const logger = new CapturedLogger().install();
+    try {
+      const db = moduleRef.get(CockroachDatabase);
+      const ran: string[] = [];
+      const result = await db.transaction(async () => {
+        await db.query('INSERT INTO orders VALUES (20)');
+        afterCommit(() => {
+          throw new Error('mail server down');
+        });
+        afterCommit(async () => {
+          ran.push('second hook');
+        });
+        return 'placed';
+      });
+      assert.equal(result, 'placed');
+      assert.deepEqual(await testDb.admin('SELECT id FROM orders'), [{ id: '20' }]);
+      assert.deepEqual(ran, ['second hook']);
+      assert.ok(
+        logger.lines.some((line) => line.startsWith('error:') && line.includes('mail server down')),
+        `the hook's failure was logged: ${logger.lines.join('\n')}`,
+      );
+    } finally {
+      logger.restore();
+    }
   });
 });
 

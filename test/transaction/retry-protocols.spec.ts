@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CockroachDatabase, ExceededMaxAttemptsError, type RetryInfo, type RetryStrategy } from '../../src/index.js';
+import { CapturedLogger } from '../support/captured-logger.js';
 import { createFlakyFunction } from '../support/flaky-function.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -156,24 +157,53 @@ describe('exact SQL sent by each protocol', () => {
     assert.deepEqual(statements, [begin, 'SELECT flaky()', 'ROLLBACK', begin, 'SELECT flaky()', 'ROLLBACK']);
   });
 
-  it('puts priority and read-only modes into BEGIN on CockroachDB', { skip: false }, async (t) => {
+  it('puts the priority into BEGIN on CockroachDB', async (t) => {
+    if (savepoint.dialect !== 'cockroach') return t.skip('needs CockroachDB: PostgreSQL has no priorities');
     await flaky.reset(0);
     await savepoint.transaction(() => savepoint.query('SELECT 1'), { priority: 'high' });
-    if (savepoint.dialect === 'cockroach') {
-      assert.equal(statements[0], `${begin}, PRIORITY HIGH; SAVEPOINT cockroach_restart`);
-    } else {
-      t.diagnostic('PostgreSQL has no priorities: BEGIN carries none');
-      assert.equal(statements[0], `${begin}; SAVEPOINT cockroach_restart`);
-    }
+    assert.equal(statements[0], `${begin}, PRIORITY HIGH; SAVEPOINT cockroach_restart`);
   });
 
-  it('sends AS OF SYSTEM TIME as a validated literal in BEGIN', async () => {
+  it('sends AS OF SYSTEM TIME as a validated literal in BEGIN on CockroachDB', async (t) => {
+    if (restart.dialect !== 'cockroach') return t.skip('needs CockroachDB: PostgreSQL has no AS OF SYSTEM TIME');
     await restart.transaction(() => restart.query('SELECT 1'), { asOfSystemTime: '-10s' });
-    const expected =
-      restart.dialect === 'cockroach'
-        ? `${begin}, READ ONLY, AS OF SYSTEM TIME '-10s'`
-        : `${begin}, READ ONLY`;
-    assert.deepEqual(statements, [expected, 'SELECT 1', 'COMMIT']);
+    assert.deepEqual(statements, [`${begin}, READ ONLY, AS OF SYSTEM TIME '-10s'`, 'SELECT 1', 'COMMIT']);
+  });
+});
+
+describe('priority and bounded staleness on PostgreSQL', () => {
+  const begin = 'BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE';
+  let logger: CapturedLogger;
+  let db: CockroachDatabase;
+  before(async () => {
+    logger = new CapturedLogger().install();
+    db = await connect('auto');
+  });
+  after(async () => {
+    await db.close();
+    logger.restore();
+  });
+  beforeEach(() => {
+    statements = [];
+  });
+  const warnings = (about: RegExp) => logger.lines.filter((line) => line.startsWith('warn:') && about.test(line));
+
+  it('leaves the priority out of BEGIN and warns once that it is ignored', async (t) => {
+    if (db.dialect !== 'postgres') return t.skip('PostgreSQL behaviour');
+    await db.transaction(() => db.query('SELECT 1'), { priority: 'high' });
+    await db.transaction(() => db.query('SELECT 1'), { priority: 'low' });
+    assert.deepEqual(statements, [begin, 'SELECT 1', 'COMMIT', begin, 'SELECT 1', 'COMMIT']);
+    assert.equal(warnings(/no transaction priorities/).length, 1, logger.lines.join('\n'));
+  });
+
+  it('runs a bounded-staleness read as a READ ONLY transaction on current data, and warns once', async (t) => {
+    if (db.dialect !== 'postgres') return t.skip('PostgreSQL behaviour');
+    await testDb.admin("INSERT INTO ledger VALUES (7, 'now') ON CONFLICT DO NOTHING");
+    const read = () => db.transaction(async () => (await db.query('SELECT note FROM ledger WHERE id = 7')).rows, { asOfSystemTime: '-10s' });
+    assert.deepEqual(await read(), [{ note: 'now' }], 'current data, not a past snapshot');
+    await read();
+    assert.deepEqual(statements, [`${begin}, READ ONLY`, 'SELECT note FROM ledger WHERE id = 7', 'COMMIT', `${begin}, READ ONLY`, 'SELECT note FROM ledger WHERE id = 7', 'COMMIT']);
+    assert.equal(warnings(/no AS OF SYSTEM TIME/).length, 1, logger.lines.join('\n'));
   });
 });
 

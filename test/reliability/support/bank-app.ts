@@ -4,7 +4,7 @@ import pg from 'pg';
 import { AppModule } from '../../../sample-app/app.module.js';
 import { accountsTable } from '../../../sample-app/accounts/accounts.tables.js';
 import { TransfersService } from '../../../sample-app/accounts/transfers.service.js';
-import { CockroachDatabase, type CockroachOptions, getRepositoryToken, type Repository } from '../../../src/index.js';
+import { AmbiguousCommitError, CockroachDatabase, type CockroachOptions, getRepositoryToken, type Repository } from '../../../src/index.js';
 import type { CapturedLogger } from '../../support/captured-logger.js';
 
 const { Client } = pg;
@@ -56,12 +56,14 @@ export interface TransferOutcomes {
   refused: number;
   /** Every other failure, as thrown. */
   failures: unknown[];
+  /** The transfers whose call failed with AmbiguousCommitError: they may or may not have committed. */
+  ambiguous: AcknowledgedTransfer[];
   /** Calls still unsettled after their timeout. */
   hung: number;
 }
 
 export function emptyOutcomes(): TransferOutcomes {
-  return { acknowledged: [], refused: 0, failures: [], hung: 0 };
+  return { acknowledged: [], refused: 0, failures: [], ambiguous: [], hung: 0 };
 }
 
 const HUNG = Symbol('hung');
@@ -83,6 +85,7 @@ export async function transferOnce(bank: BankApp, outcomes: TransferOutcomes, ca
   } catch (error) {
     if (error instanceof ConflictException) outcomes.refused++;
     else outcomes.failures.push(error);
+    if (error instanceof AmbiguousCommitError) outcomes.ambiguous.push({ from, to, amount });
   } finally {
     clearTimeout(timer);
   }
