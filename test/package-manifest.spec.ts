@@ -74,6 +74,18 @@ describe('package manifest', () => {
     );
   });
 
+  it('names in its Nest peer ranges exactly the majors the consumer test installs and proves', () => {
+    const proven = readdirSync(join(root, 'test', 'consumer', 'apps'))
+      .map((app) => /^nest(\d+)-/.exec(app)?.[1])
+      .filter((major): major is string => major !== undefined)
+      .sort();
+    assert.ok(proven.length > 0, 'the consumer test has apps');
+    for (const name of ['@nestjs/common', '@nestjs/core']) {
+      const majors = (manifest.peerDependencies?.[name] ?? '').split('||').map((range) => /\^(\d+)\./.exec(range.trim())?.[1]).sort();
+      assert.deepEqual(majors, proven, `${name}'s peer range`);
+    }
+  });
+
   it('builds on prepare, so npm pack and git installs ship compiled code', () => {
     const scripts = (manifest as { scripts?: Record<string, string> }).scripts ?? {};
     assert.match(scripts.prepare ?? '', /npm run build/);
