@@ -88,7 +88,7 @@ export class AmbiguousCommitError extends CockroachError {}
  * The connection failed while a statement outside a transaction was running:
  * the server closed the session (a terminated backend, a draining CockroachDB
  * node) or the socket broke. `cause` is the driver's error. A statement the
- * server provably never ran is retried once on a fresh connection before this
+ * server provably never ran is sent again on another connection before this
  * is thrown; `mayHaveRun` says whether this one may have taken effect.
  */
 export class ConnectionLostError extends CockroachError {

@@ -118,6 +118,18 @@ describe('statements racing the termination of every idle connection (a rolling 
   });
 });
 
+describe('statements one after another right after every idle connection was terminated', () => {
+  it('all succeed: a statement that meets one closed connection after another is sent again on the next', skip, async () => {
+    for (let round = 1; round <= 3; round++) {
+      await warmPool();
+      await killSessions(testDb, APPLICATION_NAME);
+      for (let i = 0; i < 2 * POOL_SIZE; i++) {
+        assert.deepEqual((await db.query<{ one: number }>('SELECT 1 AS one')).rows, [{ one: 1 }], `round ${round}, statement ${i + 1}`);
+      }
+    }
+  });
+});
+
 describe('a statement that was running when its backend was terminated', () => {
   it('is not sent again: the caller gets ConnectionLostError saying it may have run', skip, async () => {
     for (const statement of ['SELECT pg_sleep(30)', 'SELECT 1; SELECT pg_sleep(30)']) {
