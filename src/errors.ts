@@ -84,6 +84,24 @@ export class NestedTransactionError extends CockroachError {}
  */
 export class AmbiguousCommitError extends CockroachError {}
 
+/**
+ * The connection failed while a statement outside a transaction was running:
+ * the server closed the session (a terminated backend, a draining CockroachDB
+ * node) or the socket broke. `cause` is the driver's error. A statement the
+ * server provably never ran is sent again on another connection before this
+ * is thrown; `mayHaveRun` says whether this one may have taken effect.
+ */
+export class ConnectionLostError extends CockroachError {
+  constructor(
+    message: string,
+    /** `false` only when the server's reply proves the statement never ran, so sending it again is safe. */
+    readonly mayHaveRun: boolean,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The connected server cannot do what was asked (e.g. an exact AS OF SYSTEM TIME on PostgreSQL). */
 export class UnsupportedFeatureError extends CockroachError {}
 

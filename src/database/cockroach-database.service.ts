@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PoolClient, QueryResult as PgQueryResult } from 'pg';
+import type { PoolClient, QueryConfig, QueryResult as PgQueryResult } from 'pg';
 import type { CockroachOptions } from '../interfaces/cockroach-options.interface.js';
 import { createTables, dropTables } from '../schema/table.ddl.js';
 import type { AnyTable } from '../schema/table.definition.js';
@@ -14,8 +14,9 @@ import {
 } from '../transaction/transaction-options.js';
 import { ConnectionPool } from './connection.pool.js';
 import type { PoolStats } from './pool-stats.js';
-import { CockroachError } from '../errors.js';
+import { CockroachError, ConnectionLostError } from '../errors.js';
 import { isConnectionFailure } from './connection-failure.js';
+import { isSingleStatement, provedNotRun, watchReplies } from './unrun-statement.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
 import type { Dialect, ServerInfo } from './server-info.js';
 import type { SqlQuery } from './sql.template.js';
@@ -125,16 +126,48 @@ export class CockroachDatabase implements OnApplicationShutdown {
         throw error;
       }
     }
-    const client = await this.pool.acquire();
-    let broken = false;
-    try {
-      const result = (await this.send(client, text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
-      return { rows: result.rows, rowCount: result.rowCount };
-    } catch (error) {
-      broken = isConnectionFailure(error);
-      throw error;
-    } finally {
-      this.pool.release(client, broken);
+    const result = (await this.queryOnPool(text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
+    return { rows: result.rows, rowCount: result.rowCount };
+  }
+
+  /**
+   * One statement outside a transaction, on a connection of its own. When the
+   * server closed that connection under it and its reply proves the statement
+   * never ran (see `provedNotRun`), it is sent again on another connection —
+   * the race a rolling restart or a terminated backend makes. Each such reply
+   * retires one connection the server had closed, so this stops after at most
+   * `pool.max` resends. A statement that may have run is never sent again:
+   * `ConnectionLostError`.
+   */
+  private async queryOnPool(text: string, values: readonly unknown[]): Promise<PgQueryResult | PgQueryResult[]> {
+    const extended = isSingleStatement(text);
+    for (let resends = 0; ; resends++) {
+      const client = await this.pool.acquire();
+      const replies = watchReplies(client, extended);
+      let lost = false;
+      try {
+        return await this.send(client, text, values, extended ? 'extended' : 'simple');
+      } catch (error) {
+        lost = isConnectionFailure(error) || this.pool.isClosed(client);
+        if (!lost) throw error;
+        const notRun = provedNotRun(error, replies);
+        if (!notRun || resends >= this.options.pool.max) {
+          throw new ConnectionLostError(
+            notRun
+              ? `The server kept closing connections before running the statement (${describeCode(error)}, ${resends + 1} times); it did not run`
+              : `The connection was lost while the statement was running (${describeCode(error)}); it may or may not have taken effect`,
+            !notRun,
+            { cause: error },
+          );
+        }
+        this.logger.debug(`The server closed the connection before running a statement (${describeCode(error)}); sending it again on another connection`);
+      } finally {
+        replies.stop();
+        this.pool.release(client, lost);
+      }
+      // The server closes many connections at once (a terminated pool, a draining node): one turn of the
+      // event loop lets the driver read their FATALs too, so the pool drops them before handing one out.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
@@ -190,17 +223,24 @@ export class CockroachDatabase implements OnApplicationShutdown {
   }
 
   /** @internal Every statement goes through here, so `onQuery` sees all of them. */
-  send(client: PoolClient, text: string, values: readonly unknown[] = []): Promise<PgQueryResult | PgQueryResult[]> {
+  send(
+    client: PoolClient,
+    text: string,
+    values: readonly unknown[] = [],
+    protocol: 'simple' | 'extended' = 'simple',
+  ): Promise<PgQueryResult | PgQueryResult[]> {
     this.options.onQuery?.({ text, values, connection: this.name });
-    return client.query(text, values as unknown[]).catch((error: unknown) => {
-      if (isConnectionFailure(error)) this.brokenClients.add(client);
+    // pg picks the simple protocol for a statement without values unless told otherwise (its `queryMode`, absent from @types/pg).
+    const query = protocol === 'extended' ? ({ text, values: values as unknown[], queryMode: 'extended' } as QueryConfig) : text;
+    return client.query(query, values as unknown[]).catch((error: unknown) => {
+      if (isConnectionFailure(error) || this.pool.isClosed(client)) this.brokenClients.add(client);
       throw error;
     });
   }
 
-  /** @internal Whether a statement on this client failed at the socket, not in SQL. */
+  /** @internal Whether a statement on this client failed at the socket, not in SQL or in our own code. */
   isBroken(client: PoolClient): boolean {
-    return this.brokenClients.has(client);
+    return this.brokenClients.has(client) || this.pool.isClosed(client);
   }
 
   /** @internal Validates per-call options on top of this connection's `retry` defaults. */
@@ -245,4 +285,8 @@ export class CockroachDatabase implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+function describeCode(error: unknown): string {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'connection lost';
 }

@@ -16,6 +16,8 @@ import { scrubSecret } from './secret.scrubber.js';
 export class ConnectionPool {
   private readonly pool: Pool;
   private readonly retireAt = new WeakMap<PoolClient, number>();
+  /** Connections whose socket the driver has seen fail or end: never handed out again. */
+  private readonly closed = new WeakSet<PoolClient>();
   /** Sockets still open; pg-pool's end() resolves before they are closed. */
   private readonly open = new Set<Promise<void>>();
   /** Callers queued for a connection; `end()` turns them away (pg-pool would leave them to time out). */
@@ -40,22 +42,40 @@ export class ConnectionPool {
     this.pool.on('connect', (client) => {
       // A checked-out client with no 'error' listener would crash the process
       // if its socket dies between two statements; the failure reaches the
-      // caller through the next query instead.
-      client.on('error', () => undefined);
+      // caller through the next query instead. pg emits 'error' only for a
+      // failure of the connection (a statement's error goes to its query), so
+      // both events mean the same thing: this connection is gone.
+      client.on('error', () => this.closed.add(client));
       this.retireAt.set(client, Date.now() + this.lifetimeMillis());
-      const closed = new Promise<void>((resolve) => client.once('end', resolve));
+      const closed = new Promise<void>((resolve) =>
+        client.once('end', () => {
+          this.closed.add(client);
+          resolve();
+        }),
+      );
       this.open.add(closed);
       void closed.then(() => this.open.delete(closed));
     });
   }
 
-  /** Checks out a connection, never one past its lifetime. */
+  /**
+   * Checks out a connection, never one past its lifetime and never one the
+   * driver has seen the server close (a FATAL such as 57P01 from a terminated
+   * backend or a draining CockroachDB node, or the socket's end): those are
+   * dropped and another is taken. pg-pool already drops an idle connection
+   * that reports an error; this also covers one that failed while checked out.
+   */
   async acquire(): Promise<PoolClient> {
     for (;;) {
       const client = await this.connectUnlessEnded();
-      if (!this.isExpired(client)) return client;
+      if (!this.isExpired(client) && !this.isClosed(client)) return client;
       client.release(true);
     }
+  }
+
+  /** Whether the driver has seen this connection's socket fail or end. */
+  isClosed(client: PoolClient): boolean {
+    return this.closed.has(client);
   }
 
   /**
@@ -83,11 +103,11 @@ export class ConnectionPool {
   }
 
   /**
-   * Returns a connection. One that failed mid-protocol, or outlived its
-   * lifetime, is closed instead of being handed to the next caller.
+   * Returns a connection. One that failed mid-protocol, whose socket is gone,
+   * or that outlived its lifetime, is closed instead of being handed to the next caller.
    */
   release(client: PoolClient, discard = false): void {
-    client.release(discard || this.isExpired(client));
+    client.release(discard || this.isExpired(client) || this.isClosed(client));
   }
 
   stats(): PoolStats {

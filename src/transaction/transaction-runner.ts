@@ -82,6 +82,10 @@ export async function runOwnedTransaction<T>(
         const context = new TransactionContext(db, client, options, attempt);
         const result = await runInTransaction(context, () => body(context));
         if (context.swallowedError !== undefined) throw new SwallowedStatementError(context.swallowedError);
+        // The server already closed this connection (the driver saw its FATAL
+        // or the socket's end), so it rolled the transaction back: run it
+        // again rather than send a COMMIT whose failure would look ambiguous.
+        if (db.isBroken(client)) throw new Error('The connection was closed before COMMIT');
 
         committing = true;
         const outcome = await db.send(client, commit);

@@ -42,14 +42,17 @@ describe('INT8 policy', () => {
 
   it("throws UnsafeIntegerError beyond 2^53 with int8: 'number' instead of losing digits", async () => {
     const db = await connect('number');
+    const session = async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    const before = await session();
     await assert.rejects(db.query(`SELECT ${BEYOND_SAFE}::INT8 AS v`), (error: unknown) => {
       assert.ok(error instanceof UnsafeIntegerError);
       assert.equal(error.value, BEYOND_SAFE);
       assert.match(error.message, /MAX_SAFE_INTEGER/);
       return true;
     });
-    // The connection is still usable afterwards.
+    // The same connection serves on: the parser's refusal is the caller's error, not a broken connection.
     assert.deepEqual((await db.query('SELECT 1::INT8 AS one')).rows, [{ one: 1 }]);
+    assert.deepEqual(await session(), before);
     await db.close();
   });
 

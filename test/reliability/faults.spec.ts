@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AmbiguousCommitError, ConnectionError, ExceededMaxAttemptsError } from '../../src/index.js';
 import { CapturedLogger } from '../support/captured-logger.js';
-import { killRandomSession } from '../support/sessions.js';
+import { killRandomSession, killSessions } from '../support/sessions.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import {
   acknowledgedButNotCommitted,
@@ -103,7 +103,9 @@ describe('bank workload while backends are terminated', () => {
       `commits nobody was told about, and not among the ${ambiguous} ambiguous calls`,
     );
 
-    // The same pool serves again: plain queries and transfers, no restart.
+    // The same pool serves again at once, with no settling pause: plain queries and transfers, no restart,
+    // even right after one last kill of every connection it holds (the race a rolling restart makes).
+    await killSessions(testDb, APPLICATION_NAME);
     for (let i = 0; i < 3 * WORKERS; i++) assert.deepEqual((await bank.db.query<{ one: number }>('SELECT 1 AS one')).rows, [{ one: 1 }]);
     const after = emptyOutcomes();
     for (let i = 0; i < 10; i++) await transferOnce(bank, after, 20_000);
