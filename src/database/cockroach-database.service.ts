@@ -20,6 +20,9 @@ import { resolveOptions, type ResolvedCockroachOptions } from './options.resolve
 import type { Dialect, ServerInfo } from './server-info.js';
 import type { SqlQuery } from './sql.template.js';
 import { connectAtStartup } from './startup-connect.js';
+import { statementLimits, withDeadline, type StatementLimit, type StatementLimits } from './statement-deadline.js';
+import { createStatementObserver, type StatementObserver } from './statement-observer.js';
+import { StatementTimeoutError } from '../errors.js';
 
 /** Counters since connect; every retry is visible here. */
 export interface TransactionStats {
@@ -60,6 +63,9 @@ export class CockroachDatabase implements OnApplicationShutdown {
   private readonly running = new Set<Promise<unknown>>();
   private readonly warned = new Set<string>();
   private readonly brokenClients = new WeakSet<PoolClient>();
+  /** @internal The module's deadlines (`statementTimeoutMs`, `controlStatementTimeoutMs`). */
+  readonly limits: StatementLimits;
+  private readonly observe: StatementObserver | undefined;
 
   /** @internal Use `CockroachDatabase.connect()` or `CockroachModule.forRoot()`. */
   constructor(
@@ -70,6 +76,8 @@ export class CockroachDatabase implements OnApplicationShutdown {
     logger: Logger,
   ) {
     this.logger = logger;
+    this.limits = statementLimits(options.statementTimeoutMs, options.controlStatementTimeoutMs);
+    this.observe = createStatementObserver(options.name, options.onQuery, options.slowQueryMs, logger);
     registerDatabase(this);
   }
 
@@ -117,7 +125,9 @@ export class CockroachDatabase implements OnApplicationShutdown {
     const transaction = activeTransaction(this);
     if (transaction) {
       try {
-        const result = (await this.send(transaction.client, text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
+        const result = (await this.send(transaction.client, text, values, transaction.limits.statement)) as unknown as PgQueryResult<
+          TRow & Record<string, unknown>
+        >;
         return { rows: result.rows, rowCount: result.rowCount };
       } catch (error) {
         // Remembered so the owner cannot commit over it if the caller swallows it.
@@ -131,10 +141,20 @@ export class CockroachDatabase implements OnApplicationShutdown {
       const result = (await this.send(client, text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
       return { rows: result.rows, rowCount: result.rowCount };
     } catch (error) {
-      broken = isConnectionFailure(error);
+      broken = this.isBroken(client) || isConnectionFailure(error);
       throw error;
     } finally {
       this.pool.release(client, broken);
+    }
+  }
+
+  /** @internal The health ping: `SELECT 1` on a pooled connection, under the control statements' deadline. */
+  async ping(): Promise<void> {
+    const client = await this.pool.acquire();
+    try {
+      await this.send(client, 'SELECT 1', [], this.limits.control);
+    } finally {
+      this.pool.release(client, this.isBroken(client));
     }
   }
 
@@ -189,13 +209,51 @@ export class CockroachDatabase implements OnApplicationShutdown {
     return this.closing !== undefined;
   }
 
-  /** @internal Every statement goes through here, so `onQuery` sees all of them. */
-  send(client: PoolClient, text: string, values: readonly unknown[] = []): Promise<PgQueryResult | PgQueryResult[]> {
-    this.options.onQuery?.({ text, values, connection: this.name });
-    return client.query(text, values as unknown[]).catch((error: unknown) => {
-      if (isConnectionFailure(error)) this.brokenClients.add(client);
-      throw error;
-    });
+  /**
+   * @internal Every statement goes through here, so `onQuery` sees all of
+   * them and every deadline is kept. `limit`: the caller's statements take
+   * the module's (none unless `statementTimeoutMs`), control statements pass
+   * `limits.control`.
+   */
+  send(
+    client: PoolClient,
+    text: string,
+    values: readonly unknown[] = [],
+    limit: StatementLimit | undefined = this.limits.statement,
+  ): Promise<PgQueryResult | PgQueryResult[]> {
+    const query = client.query(text, values as unknown[]);
+    const running = limit ? withDeadline(client, query, limit.deadlineMs) : query;
+    const observe = this.observe;
+    if (!observe) {
+      return running.catch((error: unknown) => {
+        throw this.classifyFailure(client, error, limit);
+      });
+    }
+    const startedAt = performance.now();
+    return running.then(
+      (result) => {
+        observe(text, values, startedAt, result, undefined);
+        return result;
+      },
+      (error: unknown) => {
+        const failure = this.classifyFailure(client, error, limit);
+        observe(text, values, startedAt, undefined, failure);
+        throw failure;
+      },
+    );
+  }
+
+  /** Marks a connection that failed at the socket (or was given up on); types a server-side statement timeout. */
+  private classifyFailure(client: PoolClient, error: unknown, limit: StatementLimit | undefined): unknown {
+    if (error instanceof StatementTimeoutError || isConnectionFailure(error)) {
+      this.brokenClients.add(client);
+      return error;
+    }
+    const serverTimeoutMs = limit?.serverTimeoutMs;
+    if (serverTimeoutMs !== undefined && error instanceof Error && 'code' in error && error.code === '57014') {
+      return new StatementTimeoutError(serverTimeoutMs, 'server', { cause: error });
+    }
+    return error;
   }
 
   /** @internal Whether a statement on this client failed at the socket, not in SQL. */

@@ -6,6 +6,14 @@ import { createTypeParsers } from './int8.parsers.js';
 import type { ResolvedCockroachOptions } from './options.resolver.js';
 import type { PoolStats } from './pool-stats.js';
 import { scrubSecret } from './secret.scrubber.js';
+import { destroyConnection } from './statement-deadline.js';
+
+/**
+ * How long `end()` lets connections say goodbye before it destroys their
+ * sockets: a healthy server closes within milliseconds, a black-holed
+ * connection never acknowledges the goodbye.
+ */
+export const SOCKET_CLOSE_GRACE_MS = 1000;
 
 /**
  * The `pg` pool plus what it lacks: a per-connection lifetime with jitter
@@ -16,8 +24,8 @@ import { scrubSecret } from './secret.scrubber.js';
 export class ConnectionPool {
   private readonly pool: Pool;
   private readonly retireAt = new WeakMap<PoolClient, number>();
-  /** Sockets still open; pg-pool's end() resolves before they are closed. */
-  private readonly open = new Set<Promise<void>>();
+  /** Connections whose sockets are still open, with their closing; pg-pool's end() resolves before they are closed. */
+  private readonly open = new Map<PoolClient, Promise<void>>();
   /** Callers queued for a connection; `end()` turns them away (pg-pool would leave them to time out). */
   private readonly waiters = new Set<(error: Error) => void>();
 
@@ -44,8 +52,8 @@ export class ConnectionPool {
       client.on('error', () => undefined);
       this.retireAt.set(client, Date.now() + this.lifetimeMillis());
       const closed = new Promise<void>((resolve) => client.once('end', resolve));
-      this.open.add(closed);
-      void closed.then(() => this.open.delete(closed));
+      this.open.set(client, closed);
+      void closed.then(() => this.open.delete(client));
     });
   }
 
@@ -99,7 +107,11 @@ export class ConnectionPool {
     };
   }
 
-  /** Closes every connection and resolves once their sockets are closed too. */
+  /**
+   * Closes every connection and resolves once their sockets are closed too,
+   * within `SOCKET_CLOSE_GRACE_MS`: a connection still open by then (silent
+   * peer, or checked out by a statement that never ends) is destroyed.
+   */
   async end(): Promise<void> {
     // `allowExitOnIdle` unrefs idle sockets, so while they close nothing would
     // keep Node's event loop alive: a script's `await db.close()` would never
@@ -109,8 +121,17 @@ export class ConnectionPool {
       const ending = this.pool.ended || this.pool.ending ? undefined : this.pool.end();
       for (const abandon of this.waiters) abandon(new DatabaseClosingError('The connection pool was closed while this caller waited for a connection'));
       this.waiters.clear();
-      await ending;
-      await Promise.all(this.open);
+      const closed = Promise.all([ending, ...this.open.values()]);
+      let grace: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        grace = setTimeout(resolve, SOCKET_CLOSE_GRACE_MS, 'late');
+      });
+      const outcome = await Promise.race([closed, late]);
+      clearTimeout(grace);
+      if (outcome === 'late') {
+        for (const client of this.open.keys()) destroyConnection(client);
+        await Promise.all(this.open.values());
+      }
     } finally {
       clearInterval(keepAlive);
     }
