@@ -20,7 +20,7 @@ import { resolveOptions, type ResolvedCockroachOptions } from './options.resolve
 import type { Dialect, ServerInfo } from './server-info.js';
 import type { SqlQuery } from './sql.template.js';
 import { connectAtStartup } from './startup-connect.js';
-import { statementLimits, withDeadline, type StatementLimit, type StatementLimits } from './statement-deadline.js';
+import { statementLimits, queryWithDeadline, type StatementLimit, type StatementLimits } from './statement-deadline.js';
 import { createStatementObserver, type StatementObserver } from './statement-observer.js';
 import { StatementTimeoutError } from '../errors.js';
 
@@ -221,8 +221,9 @@ export class CockroachDatabase implements OnApplicationShutdown {
     values: readonly unknown[] = [],
     limit: StatementLimit | undefined = this.limits.statement,
   ): Promise<PgQueryResult | PgQueryResult[]> {
-    const query = client.query(text, values as unknown[]);
-    const running = limit ? withDeadline(client, query, limit.deadlineMs) : query;
+    const running = limit
+      ? queryWithDeadline(client, text, values as unknown[], limit.deadlineMs)
+      : client.query(text, values as unknown[]);
     const observe = this.observe;
     if (!observe) {
       return running.catch((error: unknown) => {

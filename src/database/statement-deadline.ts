@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult } from 'pg';
 import { StatementTimeoutError } from '../errors.js';
 
 /**
@@ -54,25 +54,21 @@ export function statementLimits(statementTimeoutMs: number | undefined, controlT
 }
 
 /**
- * `running`, unless `deadlineMs` passes first: then the connection is
- * destroyed and the result is a client-side `StatementTimeoutError`.
+ * Runs one statement unless `deadlineMs` passes first: then the connection is
+ * destroyed and the result is a client-side `StatementTimeoutError`. Uses
+ * `pg`'s callback form, so a deadline adds a timer and no promise of its own.
  */
-export function withDeadline<T>(client: PoolClient, running: Promise<T>, deadlineMs: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+export function queryWithDeadline(client: PoolClient, text: string, values: unknown[], deadlineMs: number): Promise<QueryResult | QueryResult[]> {
+  return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       destroyConnection(client);
       reject(new StatementTimeoutError(deadlineMs, 'client'));
     }, deadlineMs);
-    running.then(
-      (result) => {
-        clearTimeout(timer);
-        resolve(result);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
+    client.query(text, values, (error: Error | undefined, result: QueryResult | QueryResult[]) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(result);
+    });
   });
 }
 
