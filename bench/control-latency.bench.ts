@@ -7,7 +7,7 @@ const ROWS = 4;
 /**
  * How long transaction-control statements take under contention, from the
  * library's own `onQuery` durations: the evidence behind the default deadline
- * of control statements (README "Network faults"). 8 workers move money
+ * of control statements (README "Timeouts and network faults"). 8 workers move money
  * between 4 rows for 5 s, so transactions queue for locks and retry; the
  * tail of BEGIN/COMMIT/ROLLBACK latency is what a deadline must stay clear of.
  */

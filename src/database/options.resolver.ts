@@ -163,7 +163,7 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
       ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
       // Keeps load balancers and NAT from silently dropping idle pooled
       // connections (they forget a flow after 4–10 minutes idle), and lets the
-      // kernel notice a peer that is gone. README "Network faults".
+      // kernel notice a peer that is gone. README "Timeouts and network faults".
       keepAlive: true,
       keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
     },

@@ -37,7 +37,7 @@ export const CLIENT_DEADLINE_GRACE_MS = 500;
 
 /**
  * The deadline of transaction-control statements and the health ping when
- * `statementTimeoutMs` is unset. README "Network faults" has the measurements
+ * `statementTimeoutMs` is unset. README "Timeouts and network faults" has the measurements
  * behind it: these statements take milliseconds on a healthy server, but a
  * CockroachDB COMMIT may legitimately wait seconds for a range lease to move
  * after a node dies, and cutting a COMMIT short turns a success into an

@@ -92,7 +92,7 @@ export interface CockroachOptions {
    * The client-side deadline (ms) of transaction-control statements (BEGIN,
    * SAVEPOINT, RELEASE, COMMIT, ROLLBACK) and of `checkDatabaseHealth`'s ping
    * while `statementTimeoutMs` is unset (when set, that bounds them instead).
-   * Default `15000` (see the README's "Network faults").
+   * Default `15000` (see the README's "Timeouts and network faults").
    */
   controlStatementTimeoutMs?: number;
   /** Log a warning (SQL text and duration, never the values) for each statement slower than this (ms). Default: off. */
