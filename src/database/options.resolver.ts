@@ -70,6 +70,9 @@ const OPTION_KEYS = optionKeys({
   retry: true,
   shutdownTimeoutMs: true,
   onQuery: true,
+  statementTimeoutMs: true,
+  controlStatementTimeoutMs: true,
+  slowQueryMs: true,
   isGlobal: true,
 } satisfies Record<keyof CockroachOptions, true>);
 

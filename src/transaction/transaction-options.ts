@@ -134,6 +134,7 @@ const RETRY_OPTION_NAMES = optionKeys({
   maxDelayMs: true,
   immediateRetries: true,
   onRetry: true,
+  timeoutMs: true,
 } satisfies Record<keyof RetryOptions, true>);
 
 /** Validates retry settings, e.g. the module's `retry` option, on top of `base`. */
