@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { startDatabaseServer } from '../test/support/database-server.js';
 import { contention } from './contention.bench.js';
+import { controlLatency } from './control-latency.bench.js';
 import { queryOverhead } from './query-overhead.bench.js';
 import { transactionOverhead } from './transaction-overhead.bench.js';
 
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, (url: string) => Promise<void>> = {
   query: queryOverhead,
   transaction: transactionOverhead,
   contention,
+  'control-latency': controlLatency,
 };
 
 /**

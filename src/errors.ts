@@ -141,3 +141,48 @@ function describeLocation(table: string | undefined, column: string | undefined)
   if (column !== undefined) return `Column "${column}": `;
   return '';
 }
+
+/**
+ * A statement ran past its deadline.
+ *
+ * - `side: 'server'`: the server cancelled it (`statementTimeoutMs`, SQLSTATE
+ *   57014). The connection is fine; the transaction is rolled back and not
+ *   retried, since running the same slow statement again would time out again.
+ * - `side: 'client'`: no answer came back in time (the network dropped the
+ *   packets, or the server stopped answering). The connection was destroyed,
+ *   never returned to the pool. Outside COMMIT the transaction's owner retries
+ *   it on a new connection; during COMMIT it surfaces as the `cause` of an
+ *   `AmbiguousCommitError`.
+ */
+export class StatementTimeoutError extends CockroachError {
+  constructor(
+    /** The deadline that passed (ms). */
+    readonly timeoutMs: number,
+    readonly side: 'server' | 'client',
+    options?: { cause?: unknown },
+  ) {
+    super(
+      side === 'server'
+        ? `The server cancelled the statement after its statement timeout of ${timeoutMs} ms`
+        : `No answer from the server within ${timeoutMs} ms; the connection was closed`,
+      options,
+    );
+  }
+}
+
+/**
+ * A transaction's `timeoutMs` passed: its owner stopped retrying and rolled
+ * back. Nothing was committed. `cause` is the last attempt's error.
+ */
+export class TransactionTimeoutError extends CockroachError {
+  constructor(
+    readonly timeoutMs: number,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    super(
+      `Transaction stopped after ${attempts} attempt${attempts === 1 ? '' : 's'}: its timeout of ${timeoutMs} ms passed (${messageOf(cause)})`,
+      { cause },
+    );
+  }
+}

@@ -21,6 +21,9 @@ import { resolveOptions, type ResolvedCockroachOptions } from './options.resolve
 import type { Dialect, ServerInfo } from './server-info.js';
 import type { SqlQuery } from './sql.template.js';
 import { connectAtStartup } from './startup-connect.js';
+import { statementLimits, queryWithDeadline, type StatementLimit, type StatementLimits } from './statement-deadline.js';
+import { createStatementObserver, type StatementObserver } from './statement-observer.js';
+import { StatementTimeoutError } from '../errors.js';
 
 /** Counters since connect; every retry is visible here. */
 export interface TransactionStats {
@@ -61,6 +64,9 @@ export class CockroachDatabase implements OnApplicationShutdown {
   private readonly running = new Set<Promise<unknown>>();
   private readonly warned = new Set<string>();
   private readonly brokenClients = new WeakSet<PoolClient>();
+  /** @internal The module's deadlines (`statementTimeoutMs`, `controlStatementTimeoutMs`). */
+  readonly limits: StatementLimits;
+  private readonly observe: StatementObserver | undefined;
 
   /** @internal Use `CockroachDatabase.connect()` or `CockroachModule.forRoot()`. */
   constructor(
@@ -71,6 +77,8 @@ export class CockroachDatabase implements OnApplicationShutdown {
     logger: Logger,
   ) {
     this.logger = logger;
+    this.limits = statementLimits(options.statementTimeoutMs, options.controlStatementTimeoutMs);
+    this.observe = createStatementObserver(options.name, options.onQuery, options.slowQueryMs, logger);
     registerDatabase(this);
   }
 
@@ -118,7 +126,9 @@ export class CockroachDatabase implements OnApplicationShutdown {
     const transaction = activeTransaction(this);
     if (transaction) {
       try {
-        const result = (await this.send(transaction.client, text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
+        const result = (await this.send(transaction.client, text, values, transaction.limits.statement)) as unknown as PgQueryResult<
+          TRow & Record<string, unknown>
+        >;
         return { rows: result.rows, rowCount: result.rowCount };
       } catch (error) {
         // Remembered so the owner cannot commit over it if the caller swallows it.
@@ -146,10 +156,11 @@ export class CockroachDatabase implements OnApplicationShutdown {
       const replies = watchReplies(client, extended);
       let lost = false;
       try {
-        return await this.send(client, text, values, extended ? 'extended' : 'simple');
+        return await this.send(client, text, values, this.limits.statement, extended ? 'extended' : 'simple');
       } catch (error) {
-        lost = isConnectionFailure(error) || this.pool.isClosed(client);
-        if (!lost) throw error;
+        lost = this.isBroken(client) || isConnectionFailure(error);
+        // A deadline that passed proves nothing about whether the statement ran: the caller gets the timeout itself.
+        if (!lost || error instanceof StatementTimeoutError) throw error;
         const notRun = provedNotRun(error, replies);
         if (!notRun || resends >= this.options.pool.max) {
           throw new ConnectionLostError(
@@ -168,6 +179,16 @@ export class CockroachDatabase implements OnApplicationShutdown {
       // The server closes many connections at once (a terminated pool, a draining node): one turn of the
       // event loop lets the driver read their FATALs too, so the pool drops them before handing one out.
       await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** @internal The health ping: `SELECT 1` on a pooled connection, under the control statements' deadline. */
+  async ping(): Promise<void> {
+    const client = await this.pool.acquire();
+    try {
+      await this.send(client, 'SELECT 1', [], this.limits.control);
+    } finally {
+      this.pool.release(client, this.isBroken(client));
     }
   }
 
@@ -222,20 +243,55 @@ export class CockroachDatabase implements OnApplicationShutdown {
     return this.closing !== undefined;
   }
 
-  /** @internal Every statement goes through here, so `onQuery` sees all of them. */
+  /**
+   * @internal Every statement goes through here, so `onQuery` sees all of
+   * them and every deadline is kept. `limit`: the caller's statements take
+   * the module's (none unless `statementTimeoutMs`), control statements pass
+   * `limits.control`.
+   */
   send(
     client: PoolClient,
     text: string,
     values: readonly unknown[] = [],
+    limit: StatementLimit | undefined = this.limits.statement,
     protocol: 'simple' | 'extended' = 'simple',
   ): Promise<PgQueryResult | PgQueryResult[]> {
-    this.options.onQuery?.({ text, values, connection: this.name });
     // pg picks the simple protocol for a statement without values unless told otherwise (its `queryMode`, absent from @types/pg).
     const query = protocol === 'extended' ? ({ text, values: values as unknown[], queryMode: 'extended' } as QueryConfig) : text;
-    return client.query(query, values as unknown[]).catch((error: unknown) => {
-      if (isConnectionFailure(error) || this.pool.isClosed(client)) this.brokenClients.add(client);
-      throw error;
-    });
+    const running = limit
+      ? queryWithDeadline(client, query, values as unknown[], limit.deadlineMs)
+      : client.query(query, values as unknown[]);
+    const observe = this.observe;
+    if (!observe) {
+      return running.catch((error: unknown) => {
+        throw this.classifyFailure(client, error, limit);
+      });
+    }
+    const startedAt = performance.now();
+    return running.then(
+      (result) => {
+        observe(text, values, startedAt, result, undefined);
+        return result;
+      },
+      (error: unknown) => {
+        const failure = this.classifyFailure(client, error, limit);
+        observe(text, values, startedAt, undefined, failure);
+        throw failure;
+      },
+    );
+  }
+
+  /** Marks a connection that failed at the socket (or was given up on); types a server-side statement timeout. */
+  private classifyFailure(client: PoolClient, error: unknown, limit: StatementLimit | undefined): unknown {
+    if (error instanceof StatementTimeoutError || isConnectionFailure(error) || this.pool.isClosed(client)) {
+      this.brokenClients.add(client);
+      return error;
+    }
+    const serverTimeoutMs = limit?.serverTimeoutMs;
+    if (serverTimeoutMs !== undefined && error instanceof Error && 'code' in error && error.code === '57014') {
+      return new StatementTimeoutError(serverTimeoutMs, 'server', { cause: error });
+    }
+    return error;
   }
 
   /** @internal Whether a statement on this client failed at the socket, not in SQL or in our own code. */

@@ -6,6 +6,14 @@ import { createTypeParsers } from './int8.parsers.js';
 import type { ResolvedCockroachOptions } from './options.resolver.js';
 import type { PoolStats } from './pool-stats.js';
 import { scrubSecret } from './secret.scrubber.js';
+import { destroyConnection } from './statement-deadline.js';
+
+/**
+ * How long `end()` lets connections say goodbye before it destroys their
+ * sockets: a healthy server closes within milliseconds, a black-holed
+ * connection never acknowledges the goodbye.
+ */
+export const SOCKET_CLOSE_GRACE_MS = 1000;
 
 /**
  * The `pg` pool plus what it lacks: a per-connection lifetime with jitter
@@ -18,8 +26,8 @@ export class ConnectionPool {
   private readonly retireAt = new WeakMap<PoolClient, number>();
   /** Connections whose socket the driver has seen fail or end: never handed out again. */
   private readonly closed = new WeakSet<PoolClient>();
-  /** Sockets still open; pg-pool's end() resolves before they are closed. */
-  private readonly open = new Set<Promise<void>>();
+  /** Connections whose sockets are still open, with their closing; pg-pool's end() resolves before they are closed. */
+  private readonly open = new Map<PoolClient, Promise<void>>();
   /** Callers queued for a connection; `end()` turns them away (pg-pool would leave them to time out). */
   private readonly waiters = new Set<(error: Error) => void>();
 
@@ -53,8 +61,8 @@ export class ConnectionPool {
           resolve();
         }),
       );
-      this.open.add(closed);
-      void closed.then(() => this.open.delete(closed));
+      this.open.set(client, closed);
+      void closed.then(() => this.open.delete(client));
     });
   }
 
@@ -119,7 +127,11 @@ export class ConnectionPool {
     };
   }
 
-  /** Closes every connection and resolves once their sockets are closed too. */
+  /**
+   * Closes every connection and resolves once their sockets are closed too,
+   * within `SOCKET_CLOSE_GRACE_MS`: a connection still open by then (silent
+   * peer, or checked out by a statement that never ends) is destroyed.
+   */
   async end(): Promise<void> {
     // `allowExitOnIdle` unrefs idle sockets, so while they close nothing would
     // keep Node's event loop alive: a script's `await db.close()` would never
@@ -129,8 +141,17 @@ export class ConnectionPool {
       const ending = this.pool.ended || this.pool.ending ? undefined : this.pool.end();
       for (const abandon of this.waiters) abandon(new DatabaseClosingError('The connection pool was closed while this caller waited for a connection'));
       this.waiters.clear();
-      await ending;
-      await Promise.all(this.open);
+      const closed = Promise.all([ending, ...this.open.values()]);
+      let grace: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        grace = setTimeout(resolve, SOCKET_CLOSE_GRACE_MS, 'late');
+      });
+      const outcome = await Promise.race([closed, late]);
+      clearTimeout(grace);
+      if (outcome === 'late') {
+        for (const client of this.open.keys()) destroyConnection(client);
+        await Promise.all(this.open.values());
+      }
     } finally {
       clearInterval(keepAlive);
     }

@@ -11,6 +11,7 @@ import type {
   QueryEvent,
 } from '../interfaces/cockroach-options.interface.js';
 import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
+import { DEFAULT_CONTROL_TIMEOUT_MS } from './statement-deadline.js';
 
 
 /** Where a connection goes, minus the secret: safe to print. */
@@ -42,7 +43,13 @@ export interface ResolvedCockroachOptions {
   retry: ResolvedRetryOptions;
   shutdownTimeoutMs: number;
   onQuery: ((event: QueryEvent) => void) | undefined;
+  statementTimeoutMs: number | undefined;
+  controlStatementTimeoutMs: number;
+  slowQueryMs: number | undefined;
 }
+
+/** First keepalive probe after this long idle: well under the 4-minute idle timeout of the strictest common load balancer. */
+export const KEEPALIVE_INITIAL_DELAY_MS = 30_000;
 
 const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint', 'number'];
 
@@ -63,6 +70,9 @@ const OPTION_KEYS = optionKeys({
   retry: true,
   shutdownTimeoutMs: true,
   onQuery: true,
+  statementTimeoutMs: true,
+  controlStatementTimeoutMs: true,
+  slowQueryMs: true,
   isGlobal: true,
 } satisfies Record<keyof CockroachOptions, true>);
 
@@ -135,6 +145,7 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     optionalInteger('pool.maxLifetimeJitterSeconds', pool.maxLifetimeJitterSeconds, 0, maxLifetimeSeconds) ??
     Math.floor(maxLifetimeSeconds / 10);
 
+  const statementTimeoutMs = optionalInteger('statementTimeoutMs', options.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000);
   const connectRetry = options.connectRetry ?? {};
   if (typeof connectRetry !== 'object' || connectRetry === null || Array.isArray(connectRetry)) {
     throw new ConfigurationError('connectRetry', 'expected an object');
@@ -151,6 +162,13 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
       password,
       ssl: fromUrl.ssl ?? options.ssl,
       application_name: applicationName,
+      // A start-up parameter: it holds on every connection the pool opens, from its first statement.
+      ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
+      // Keeps load balancers and NAT from silently dropping idle pooled
+      // connections (they forget a flow after 4–10 minutes idle), and lets the
+      // kernel notice a peer that is gone. README "Timeouts and network faults".
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
     },
     int8,
     pool: {
@@ -169,6 +187,10 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     retry: resolveRetryOptions(options.retry, undefined, 'retry.'),
     shutdownTimeoutMs: optionalInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0, 600_000) ?? 10_000,
     onQuery: optionalFunction('onQuery', options.onQuery),
+    statementTimeoutMs,
+    controlStatementTimeoutMs:
+      optionalInteger('controlStatementTimeoutMs', options.controlStatementTimeoutMs, 1, 2 ** 31 - 1) ?? DEFAULT_CONTROL_TIMEOUT_MS,
+    slowQueryMs: optionalInteger('slowQueryMs', options.slowQueryMs, 0, 2 ** 31 - 1),
   };
 }
 

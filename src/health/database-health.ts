@@ -14,13 +14,18 @@ export interface DatabaseHealth {
   pool: PoolStats;
 }
 
-/** Pings the database and reports what a `/health` endpoint shows. Never throws. */
+/**
+ * Pings the database and reports what a `/health` endpoint shows. Never
+ * throws, and never hangs: the ping has the control statements' deadline
+ * (`statementTimeoutMs` if set, else `controlStatementTimeoutMs`); waiting for
+ * a connection is bounded by `pool.connectionTimeoutMillis`.
+ */
 export async function checkDatabaseHealth(db: CockroachDatabase): Promise<DatabaseHealth> {
   const { major, minor, patch } = db.server.version;
   const base = { connection: db.name, dialect: db.dialect, serverVersion: `${major}.${minor}.${patch}` };
   const started = performance.now();
   try {
-    await db.query('SELECT 1');
+    await db.ping();
     return { status: 'up', ...base, latencyMs: Math.round((performance.now() - started) * 100) / 100, pool: db.poolStats() };
   } catch (error) {
     return { status: 'down', ...base, error: error instanceof Error ? error.message : String(error), pool: db.poolStats() };

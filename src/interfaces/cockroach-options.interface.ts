@@ -72,8 +72,31 @@ export interface CockroachOptions {
    * pool is closed; new ones are refused at once. Default `10000`.
    */
   shutdownTimeoutMs?: number;
-  /** Called with every statement sent to the server, transaction control included (logging, tracing, tests). */
+  /**
+   * Called once for every statement sent to the server, transaction control
+   * included, when it has ended: its SQL, values, duration, row count and
+   * error (logging, tracing, tests).
+   */
   onQuery?: (event: QueryEvent) => void;
+  /**
+   * Bounds every statement (ms). The server cancels a statement running this
+   * long (`statement_timeout`; the caller gets `StatementTimeoutError`, not
+   * retried), and the client gives up on one that got no answer 500 ms after
+   * that, even when the network drops every byte: the connection is
+   * destroyed; inside a transaction before COMMIT the owner retries on a new
+   * connection, during COMMIT it is `AmbiguousCommitError`. Overridable per
+   * transaction. Default: unset (statements run as long as they take).
+   */
+  statementTimeoutMs?: number;
+  /**
+   * The client-side deadline (ms) of transaction-control statements (BEGIN,
+   * SAVEPOINT, RELEASE, COMMIT, ROLLBACK) and of `checkDatabaseHealth`'s ping
+   * while `statementTimeoutMs` is unset (when set, that bounds them instead).
+   * Default `15000` (see the README's "Timeouts and network faults").
+   */
+  controlStatementTimeoutMs?: number;
+  /** Log a warning (SQL text and duration, never the values) for each statement slower than this (ms). Default: off. */
+  slowQueryMs?: number;
   /** Make the database injectable in every module. Default `true`. */
   isGlobal?: boolean;
 }
@@ -96,9 +119,16 @@ export interface CockroachAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   useExisting?: Type<CockroachOptionsFactory>;
 }
 
+/** One statement, reported when it has ended. */
 export interface QueryEvent {
   text: string;
   values: readonly unknown[];
   /** The connection's name. */
   connection: string;
+  /** From sending the statement to its answer or failure (ms). */
+  durationMs: number;
+  /** Rows returned or affected (for a `;`-separated batch, by its last statement); `null` if it reports none or failed. */
+  rowCount: number | null;
+  /** Why it failed; `undefined` when it succeeded. */
+  error: unknown;
 }

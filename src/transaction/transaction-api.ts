@@ -78,12 +78,12 @@ export async function atomic<T>(db: CockroachDatabase, callback: TransactionCall
     throw new UnsupportedFeatureError(`Nested savepoints need CockroachDB 20.1 or later (server is ${db.server.versionString})`);
   }
   const name = active.nextSavepointName();
-  await db.send(active.client, statements.savepoint(name));
+  await db.send(active.client, statements.savepoint(name), [], active.limits.control);
   const swallowedBefore = active.swallowedError;
   try {
     const result = await callback(handle(active));
     if (active.swallowedError !== swallowedBefore) throw active.swallowedError;
-    await db.send(active.client, statements.releaseSavepoint(name));
+    await db.send(active.client, statements.releaseSavepoint(name), [], active.limits.control);
     return result;
   } catch (error) {
     if (isRetryable(error, db.dialect) || isRetryable(active.swallowedError, db.dialect)) throw error;
@@ -103,7 +103,7 @@ export async function atomic<T>(db: CockroachDatabase, callback: TransactionCall
  */
 async function rollbackToSavepoint(db: CockroachDatabase, active: TransactionContext, name: string, swallowedBefore: unknown): Promise<void> {
   try {
-    await db.send(active.client, statements.rollbackToSavepoint(name));
+    await db.send(active.client, statements.rollbackToSavepoint(name), [], active.limits.control);
     active.swallowedError = swallowedBefore; // the savepoint undid the failure
   } catch (refusal) {
     active.swallowedError ??= refusal;

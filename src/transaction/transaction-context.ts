@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PoolClient } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { StatementLimits } from '../database/statement-deadline.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 
 /**
@@ -19,6 +20,8 @@ export class TransactionContext {
     readonly client: PoolClient,
     readonly options: ResolvedTransactionOptions,
     readonly attempt: number,
+    /** Deadlines of this transaction's statements: the module's, unless it has its own `statementTimeoutMs`. */
+    readonly limits: StatementLimits = db.limits,
   ) {}
 
   nextSavepointName(): string {

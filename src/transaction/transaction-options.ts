@@ -49,6 +49,13 @@ export interface RetryOptions {
   immediateRetries?: number;
   /** Called before every retry. */
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * A deadline for the whole transaction, all attempts together (ms): once it
+   * has passed the owner stops retrying, rolls back and throws
+   * `TransactionTimeoutError` (nothing committed). Checked between attempts;
+   * a single attempt is bounded by `statementTimeoutMs`. Default: none.
+   */
+  timeoutMs?: number;
 }
 
 export interface TransactionOptions extends RetryOptions {
@@ -65,6 +72,8 @@ export interface TransactionOptions extends RetryOptions {
   propagation?: Propagation;
   /** The named connection to use; default the default connection. */
   connection?: string;
+  /** This transaction's statement timeout (ms), in place of the module's `statementTimeoutMs` (`SET LOCAL statement_timeout`). */
+  statementTimeoutMs?: number;
 }
 
 export interface ResolvedRetryOptions {
@@ -74,6 +83,7 @@ export interface ResolvedRetryOptions {
   maxDelayMs: number;
   immediateRetries: number;
   onRetry: ((info: RetryInfo) => void) | undefined;
+  timeoutMs: number | undefined;
 }
 
 export interface ResolvedTransactionOptions extends ResolvedRetryOptions {
@@ -83,6 +93,7 @@ export interface ResolvedTransactionOptions extends ResolvedRetryOptions {
   isolation: IsolationLevel;
   propagation: Propagation;
   connection: string | undefined;
+  statementTimeoutMs: number | undefined;
 }
 
 export const DEFAULT_RETRY: ResolvedRetryOptions = {
@@ -92,6 +103,7 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = {
   maxDelayMs: 2000,
   immediateRetries: 1,
   onRetry: undefined,
+  timeoutMs: undefined,
 };
 
 const PRIORITIES: readonly TransactionPriority[] = ['low', 'normal', 'high'];
@@ -112,6 +124,8 @@ const TRANSACTION_OPTION_NAMES = optionKeys({
   isolation: true,
   propagation: true,
   connection: true,
+  timeoutMs: true,
+  statementTimeoutMs: true,
 } satisfies Record<keyof TransactionOptions, true>);
 const RETRY_OPTION_NAMES = optionKeys({
   maxAttempts: true,
@@ -120,6 +134,7 @@ const RETRY_OPTION_NAMES = optionKeys({
   maxDelayMs: true,
   immediateRetries: true,
   onRetry: true,
+  timeoutMs: true,
 } satisfies Record<keyof RetryOptions, true>);
 
 /** Validates retry settings, e.g. the module's `retry` option, on top of `base`. */
@@ -142,6 +157,7 @@ export function resolveRetryOptions(
     maxDelayMs: integer(name('maxDelayMs'), options.maxDelayMs, 0, 600_000) ?? base.maxDelayMs,
     immediateRetries: integer(name('immediateRetries'), options.immediateRetries, 0, 1000) ?? base.immediateRetries,
     onRetry: fn(name('onRetry'), options.onRetry) ?? base.onRetry,
+    timeoutMs: integer(name('timeoutMs'), options.timeoutMs, 1, 2 ** 31 - 1) ?? base.timeoutMs,
   };
 }
 
@@ -174,6 +190,7 @@ export function resolveTransactionOptions(
     isolation: oneOf('isolation', given.isolation, ISOLATIONS) ?? 'serializable',
     propagation: oneOf('propagation', given.propagation, PROPAGATIONS) ?? 'required',
     connection: given.connection,
+    statementTimeoutMs: integer('statementTimeoutMs', given.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000),
   };
 }
 

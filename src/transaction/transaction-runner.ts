@@ -2,7 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient, QueryResult } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { isConnectionFailure } from '../database/connection-failure.js';
-import { AmbiguousCommitError, DatabaseClosingError, ExceededMaxAttemptsError, TransactionAbortedError } from '../errors.js';
+import { statementLimits, type StatementLimits } from '../database/statement-deadline.js';
+import {
+  AmbiguousCommitError,
+  DatabaseClosingError,
+  ExceededMaxAttemptsError,
+  TransactionAbortedError,
+  TransactionTimeoutError,
+} from '../errors.js';
 import { isAmbiguousResult, isRetryable, retryDelay } from './retry-policy.js';
 import { runInTransaction, TransactionContext } from './transaction-context.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
@@ -40,6 +47,8 @@ export async function runOwnedTransaction<T>(
   const begin = openingBatch(beginStatement(options, db.server), strategy, options);
   const commit = strategy === 'savepoint' ? statements.releaseAndCommit : statements.commit;
   const stats = db.transactionStats;
+  const limits = transactionLimits(db, options);
+  const deadline = transactionDeadline(options);
 
   let client: PoolClient | undefined;
   let open = false; // a transaction is open on `client`
@@ -51,7 +60,7 @@ export async function runOwnedTransaction<T>(
     if (!client || !open) return;
     open = false;
     try {
-      await db.send(client, statements.rollback);
+      await db.send(client, statements.rollback, [], limits.control);
     } catch {
       broken = true; // the server will roll back when the connection closes
     }
@@ -75,11 +84,11 @@ export async function runOwnedTransaction<T>(
           // back before the connection goes back to the pool.
           open = true;
           opening = true;
-          const opened = await db.send(client, begin);
+          const opened = await db.send(client, begin, [], limits.control);
           opening = false;
           checkIsolation(opened, options, db.server);
         }
-        const context = new TransactionContext(db, client, options, attempt);
+        const context = new TransactionContext(db, client, options, attempt, limits);
         const result = await runInTransaction(context, () => body(context));
         if (context.swallowedError !== undefined) throw new SwallowedStatementError(context.swallowedError);
         // The server already closed this connection (the driver saw its FATAL
@@ -88,7 +97,7 @@ export async function runOwnedTransaction<T>(
         if (db.isBroken(client)) throw new Error('The connection was closed before COMMIT');
 
         committing = true;
-        const outcome = await db.send(client, commit);
+        const outcome = await db.send(client, commit, [], limits.control);
         open = false;
         if (lastCommand(outcome) === 'ROLLBACK') {
           // PostgreSQL answers COMMIT on an aborted transaction with ROLLBACK, not an error.
@@ -148,15 +157,26 @@ export async function runOwnedTransaction<T>(
           throw new ExceededMaxAttemptsError(attempt, error);
         }
 
+        const immediate = strategy === 'savepoint' && open && client !== undefined && immediateRetries < options.immediateRetries;
+        const delayMs = immediate ? 0 : retryDelay(delayedRetries + 1, performance.now() - attemptStartedAt, options);
+        if (performance.now() + delayMs >= deadline) {
+          await rollback();
+          stats.rollbacks++;
+          throw new TransactionTimeoutError(options.timeoutMs ?? 0, attempt, error);
+        }
+
         stats.retries++;
-        let delayMs = 0;
-        if (strategy === 'savepoint' && open && client && immediateRetries < options.immediateRetries) {
+        if (immediate && client) {
           immediateRetries++;
-          await db.send(client, statements.rollbackToRestart);
+          if (!(await rollbackToRestart(db, client, limits))) {
+            // The connection gave out: nothing was committed, the next attempt takes a new one.
+            db.pool.release(client, true);
+            client = undefined;
+            open = false;
+          }
         } else {
           await rollback();
           delayedRetries++;
-          delayMs = retryDelay(delayedRetries, performance.now() - attemptStartedAt, options);
         }
         const code = error instanceof Error && 'code' in error ? String(error.code) : 'connection lost';
         db.logger.debug(`Transaction attempt ${attempt} failed (${code}); retrying ${delayMs ? `in ${delayMs} ms` : 'now'} (${strategy})`);
@@ -169,6 +189,28 @@ export async function runOwnedTransaction<T>(
       await rollback();
       db.pool.release(client, broken);
     }
+  }
+}
+
+/** The transaction's own `statementTimeoutMs` replaces the module's; without one it shares the module's limits. */
+function transactionLimits(db: CockroachDatabase, options: ResolvedTransactionOptions): StatementLimits {
+  if (options.statementTimeoutMs === undefined) return db.limits;
+  return statementLimits(options.statementTimeoutMs, db.options.controlStatementTimeoutMs);
+}
+
+/** When the owner stops retrying (`timeoutMs`, across all attempts); never without one. */
+function transactionDeadline(options: ResolvedTransactionOptions): number {
+  return options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + options.timeoutMs;
+}
+
+/** Rewinds to the restart savepoint for an immediate retry; false if the connection failed doing so. */
+async function rollbackToRestart(db: CockroachDatabase, client: PoolClient, limits: StatementLimits): Promise<boolean> {
+  try {
+    await db.send(client, statements.rollbackToRestart, [], limits.control);
+    return true;
+  } catch (error) {
+    if (db.isBroken(client)) return false;
+    throw error;
   }
 }
 

@@ -26,7 +26,10 @@ export const SHOW_ISOLATION = 'SHOW transaction_isolation';
 
 /** BEGIN and what must follow it in the same round trip. */
 export function openingBatch(begin: string, strategy: 'savepoint' | 'restart', options: ResolvedTransactionOptions): string {
-  const batch = strategy === 'savepoint' ? [begin, `SAVEPOINT ${RESTART_SAVEPOINT}`] : [begin];
+  const batch = [begin];
+  // Before the savepoint: a ROLLBACK TO SAVEPOINT would undo a SET LOCAL made after it.
+  if (options.statementTimeoutMs !== undefined) batch.push(`SET LOCAL statement_timeout = ${options.statementTimeoutMs}`);
+  if (strategy === 'savepoint') batch.push(`SAVEPOINT ${RESTART_SAVEPOINT}`);
   if (options.isolation !== 'serializable') batch.push(SHOW_ISOLATION);
   return batch.join('; ');
 }

@@ -162,6 +162,28 @@ export const DECORATOR_ARGUMENT_ROWS: readonly BadInput[] = [
     expected: configurationError('onRetry', 'expected a function'),
   },
   {
+    name: '@Transactional({ timeoutMs: 0 })',
+    call: () => {
+      class Service {
+        @Transactional({ timeoutMs: 0 })
+        async run(): Promise<void> {}
+      }
+      return Service;
+    },
+    expected: configurationError('timeoutMs', 'got 0'),
+  },
+  {
+    name: "@Transactional({ statementTimeoutMs: '1s' })",
+    call: () => {
+      class Service {
+        @Transactional({ statementTimeoutMs: '1s' as never })
+        async run(): Promise<void> {}
+      }
+      return Service;
+    },
+    expected: configurationError('statementTimeoutMs', 'got 1s'),
+  },
+  {
     name: '@Transactional({ initialDelayMs: -1 })',
     call: () => {
       class Service {

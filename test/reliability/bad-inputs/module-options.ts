@@ -170,6 +170,26 @@ export const MODULE_OPTION_ROWS: readonly BadInput[] = [
     expected: configurationError('onQuery', 'expected a function'),
   },
   {
+    name: 'forRoot: statementTimeoutMs 0',
+    call: (env) => bootForRoot({ ...base(env), statementTimeoutMs: 0 }),
+    expected: configurationError('statementTimeoutMs', 'expected an integer from 1 to'),
+  },
+  {
+    name: 'forRoot: controlStatementTimeoutMs as a string',
+    call: (env) => bootForRoot({ ...base(env), controlStatementTimeoutMs: '5s' as never }),
+    expected: configurationError('controlStatementTimeoutMs', 'got "5s"'),
+  },
+  {
+    name: 'forRoot: slowQueryMs negative',
+    call: (env) => bootForRoot({ ...base(env), slowQueryMs: -1 }),
+    expected: configurationError('slowQueryMs', 'got -1'),
+  },
+  {
+    name: 'forRoot: retry.timeoutMs 0',
+    call: (env) => bootForRoot({ ...base(env), retry: { timeoutMs: 0 } }),
+    expected: configurationError('retry.timeoutMs', 'got 0'),
+  },
+  {
     name: 'forRoot: retry.maxAttempts 0',
     call: (env) => bootForRoot({ ...base(env), retry: { maxAttempts: 0 } }),
     expected: configurationError('retry.maxAttempts', 'expected an integer from 1 to 1000, got 0'),
