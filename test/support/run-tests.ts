@@ -19,10 +19,11 @@ import { SERVER_KIND_ENV, SERVER_URL_ENV } from './test-database.js';
  * why, the counts cannot be trusted, and the line says at least 1 failed.
  * Arguments filter spec files by substring: `npm test -- transaction`.
  * Every test process preloads `log-secret-guard` and `process-exit-guard`.
- * `TEST_TIMEOUT_MS` (default 300000) bounds each test: node:test's
+ * `TEST_TIMEOUT_MS` (default 600000: the consumer test's file installs three
+ * apps) bounds each test: node:test's
  * `--test-timeout`, which Node before 24 applies to each file's process, so
  * there a handle a spec leaves open fails its file at that bound instead of
- * hanging CI. `TEST_RUN_TIMEOUT_MS` (default one hour) bounds the whole run
+ * hanging CI. `TEST_RUN_TIMEOUT_MS` (default 30 minutes) bounds the whole run
  * whatever the Node version; a run stopped by it prints a summary it
  * cannot vouch for, and fails.
  */
@@ -133,7 +134,7 @@ function runNodeTest(files: string[], { summaryFile, leaksFile, exitsFile }: Run
     join(import.meta.dirname, 'process-exit-guard.js'),
     '--test',
     `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
-    `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 300_000}`,
+    `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 600_000}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     `--test-reporter=${join(import.meta.dirname, 'summary-reporter.js')}`,
@@ -159,7 +160,7 @@ function runNodeTest(files: string[], { summaryFile, leaksFile, exitsFile }: Run
       // Already gone.
     }
   };
-  const runTimeoutMs = Number(process.env.TEST_RUN_TIMEOUT_MS ?? 3_600_000);
+  const runTimeoutMs = Number(process.env.TEST_RUN_TIMEOUT_MS ?? 1_800_000);
   const watchdog = setTimeout(() => {
     console.error(`The run did not end within TEST_RUN_TIMEOUT_MS (${runTimeoutMs} ms): stopping it`);
     killGroup();
