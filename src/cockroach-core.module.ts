@@ -21,6 +21,7 @@ const ASYNC_OPTION_KEYS = optionKeys({
   useClass: true,
   useExisting: true,
 } satisfies Record<keyof CockroachAsyncOptions, true>);
+import { runStartupMigrations, SchemaDriftCheck } from './migrations/startup-schema.hooks.js';
 
 /**
  * Owns one connection's providers. `CockroachModule` is the thin public face;
@@ -54,11 +55,13 @@ export class CockroachCoreModule {
     const optionsToken = getOptionsToken(name);
     const databaseProvider: Provider = {
       provide: getDatabaseToken(name),
-      useFactory: (options: CockroachFactoryOptions) => {
+      useFactory: async (options: CockroachFactoryOptions) => {
         // A factory that forgot to return its options must not quietly connect to localhost with the defaults.
         requireObject(options, 'forRootAsync', `the options factory returned ${options === null ? 'null' : typeof options}, not an options object`);
         if (fromFactory) refuseFixedKeys(options);
-        return CockroachDatabase.connect({ ...options, name });
+        const db = await CockroachDatabase.connect({ ...options, name });
+        await runStartupMigrations(db);
+        return db;
       },
       inject: [optionsToken],
     };
@@ -68,11 +71,16 @@ export class CockroachCoreModule {
       useFactory: (db: CockroachDatabase, modules: ModulesContainer) => new ApplicationBinding(db, modules),
       inject: [getDatabaseToken(name), ModulesContainer],
     };
+    const schemaCheck: Provider = {
+      provide: SchemaDriftCheck,
+      useFactory: (db: CockroachDatabase) => new SchemaDriftCheck(db),
+      inject: [getDatabaseToken(name)],
+    };
     return {
       module: CockroachCoreModule,
       global: isGlobal ?? true,
       imports,
-      providers: [...optionProviders, databaseProvider, bindingProvider],
+      providers: [...optionProviders, databaseProvider, bindingProvider, schemaCheck],
       exports: [databaseProvider],
     };
   }

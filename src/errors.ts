@@ -115,6 +115,34 @@ export class TransactionAbortedError extends CockroachError {}
 /** A new transaction was refused because the database is shutting down. */
 export class DatabaseClosingError extends CockroachError {}
 
+/**
+ * A migration could not be read or applied. `file` names the migration file
+ * at fault (bad format, duplicate version, changed since applied, no down
+ * section); for a migration the server refused, `cause` is the server's
+ * error and the migrations before it stay applied.
+ */
+export class MigrationError extends CockroachError {
+  constructor(
+    message: string,
+    /** The migration file (path) the error is about, when there is one. */
+    readonly file?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The live schema does not match the table definitions given to
+ * `forFeature` and `schemaCheck: 'error'` asked for start-up to fail.
+ * `problems` lists each missing table or column and each column of another type.
+ */
+export class SchemaDriftError extends CockroachError {
+  constructor(readonly problems: readonly string[]) {
+    super(`The database schema does not match the table definitions:\n- ${problems.join('\n- ')}`);
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -39,4 +39,6 @@ export type { Row, InsertRow, RowPatch, PrimaryKeyValue, ColumnName, ColumnInput
 export { createTables, dropTables, createTableStatements, dropTablesStatement } from './schema/table.ddl.js';
 export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection.js';
 export { Repository } from './repository/table.repository.js';
+export { runMigrations } from './migrations/migration.runner.js';
+export type { MigrationsOptions, RunMigrationsOptions } from './migrations/migrations.options.js';
 export type * from './repository/repository.types.js';

@@ -9,7 +9,9 @@ import type {
   CockroachPoolOptions,
   Int8Mode,
   QueryEvent,
+  SchemaCheckMode,
 } from '../interfaces/cockroach-options.interface.js';
+import { resolveMigrationsOptions, type ResolvedMigrationsOptions } from '../migrations/migrations.options.js';
 import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
 import { DEFAULT_CONTROL_TIMEOUT_MS } from './statement-deadline.js';
 
@@ -46,12 +48,15 @@ export interface ResolvedCockroachOptions {
   statementTimeoutMs: number | undefined;
   controlStatementTimeoutMs: number;
   slowQueryMs: number | undefined;
+  migrations: ResolvedMigrationsOptions | undefined;
+  schemaCheck: SchemaCheckMode;
 }
 
 /** First keepalive probe after this long idle: well under the 4-minute idle timeout of the strictest common load balancer. */
 export const KEEPALIVE_INITIAL_DELAY_MS = 30_000;
 
 const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint', 'number'];
+const SCHEMA_CHECK_MODES: readonly SchemaCheckMode[] = ['warn', 'error', 'off'];
 
 /** Every module option; any other key is a typo, refused at start-up rather than ignored. */
 const OPTION_KEYS = optionKeys({
@@ -74,6 +79,8 @@ const OPTION_KEYS = optionKeys({
   controlStatementTimeoutMs: true,
   slowQueryMs: true,
   isGlobal: true,
+  migrations: true,
+  schemaCheck: true,
 } satisfies Record<keyof CockroachOptions, true>);
 
 const POOL_KEYS = optionKeys({
@@ -146,6 +153,11 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     Math.floor(maxLifetimeSeconds / 10);
 
   const statementTimeoutMs = optionalInteger('statementTimeoutMs', options.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000);
+  const schemaCheck = options.schemaCheck ?? 'warn';
+  if (!SCHEMA_CHECK_MODES.includes(schemaCheck)) {
+    throw new ConfigurationError('schemaCheck', `expected one of ${SCHEMA_CHECK_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(schemaCheck)}`);
+  }
+
   const connectRetry = options.connectRetry ?? {};
   if (typeof connectRetry !== 'object' || connectRetry === null || Array.isArray(connectRetry)) {
     throw new ConfigurationError('connectRetry', 'expected an object');
@@ -191,6 +203,8 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     controlStatementTimeoutMs:
       optionalInteger('controlStatementTimeoutMs', options.controlStatementTimeoutMs, 1, 2 ** 31 - 1) ?? DEFAULT_CONTROL_TIMEOUT_MS,
     slowQueryMs: optionalInteger('slowQueryMs', options.slowQueryMs, 0, 2 ** 31 - 1),
+    migrations: options.migrations === undefined ? undefined : resolveMigrationsOptions(options.migrations, 'migrations.'),
+    schemaCheck,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
+import type { MigrationsOptions } from '../migrations/migrations.options.js';
 import type { RetryOptions } from '../transaction/transaction-options.js';
 
 /** How INT8 (CockroachDB's `INT`) values come back from queries. */
@@ -99,7 +100,18 @@ export interface CockroachOptions {
   slowQueryMs?: number;
   /** Make the database injectable in every module. Default `true`. */
   isGlobal?: boolean;
+  /** SQL migrations for this connection; `runOnStart: true` applies the pending ones at start-up (see the README). */
+  migrations?: MigrationsOptions;
+  /**
+   * At start-up, compare the tables given to `forFeature` with the live schema:
+   * `'warn'` logs each missing table or column and each column of another type,
+   * `'error'` fails the start-up with `SchemaDriftError`, `'off'` skips it. Default `'warn'`.
+   */
+  schemaCheck?: SchemaCheckMode;
 }
+
+/** What the start-up schema check does with a difference (`schemaCheck`). */
+export type SchemaCheckMode = 'warn' | 'error' | 'off';
 
 /** Implemented by a class given to `forRootAsync({ useClass | useExisting })`. */
 export interface CockroachOptionsFactory {

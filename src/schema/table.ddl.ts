@@ -4,6 +4,7 @@ import type { Dialect } from '../database/server-info.js';
 import { sqlLiteral, sqlType } from './column.sql.js';
 import type { ColumnSpec } from './column.types.js';
 import type { AnyTable, TableIndex } from './table.definition.js';
+import { refuseDdlInTransaction } from './ddl.guard.js';
 import { encodeValue } from './value.encoder.js';
 
 const { escapeIdentifier } = pg;
@@ -32,9 +33,10 @@ export function dropTablesStatement(tables: readonly AnyTable[]): string {
 /**
  * Creates the tables and their indexes if they do not exist yet, one
  * statement at a time through `db.query` (so inside a transaction when one
- * is active). Safe to run at every start-up.
+ * is active on PostgreSQL; refused inside one on CockroachDB). Safe to run at every start-up.
  */
 export async function createTables(db: CockroachDatabase, ...tables: AnyTable[]): Promise<void> {
+  refuseDdlInTransaction(db, 'createTables');
   for (const table of tables) {
     for (const statement of createTableStatements(table, db.dialect)) await db.query(statement);
   }
@@ -42,6 +44,7 @@ export async function createTables(db: CockroachDatabase, ...tables: AnyTable[])
 
 /** Drops the tables if they exist, in one statement. */
 export async function dropTables(db: CockroachDatabase, ...tables: AnyTable[]): Promise<void> {
+  refuseDdlInTransaction(db, 'dropTables');
   if (tables.length > 0) await db.query(dropTablesStatement(tables));
 }
 
