@@ -184,7 +184,8 @@ async function applyOne(
       noLock: true,
       singleTransaction: false,
       checkOrder: false,
-      logger: { info: (message) => logger.verbose(message), warn: (message) => logger.warn(message), error: (message) => logger.verbose(message) },
+      // Our own log lines name each migration; its failure comes back as the thrown MigrationError.
+      logger: { info: () => undefined, warn: (message) => logger.warn(message), error: () => undefined },
       migrationLoaderStrategies: [{ extensions: ['.sql'], loader: async (paths) => paths.map((path) => migrationUnit(files, tables, path)) }],
     };
     const ran = await runner(settings);

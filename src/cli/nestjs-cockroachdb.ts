@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Migration } from 'node-pg-migrate';
+import { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { Dialect } from '../database/server-info.js';
+import { migrationStatus, revertLastMigration, runMigrations } from '../migrations/migration.runner.js';
+import { migrationFromTables } from '../migrations/migration.template.js';
+import { Table, type AnyTable } from '../schema/table.definition.js';
+
+const USAGE = `Usage: nestjs-cockroachdb migrate <command> [options]
+
+Commands:
+  up                 apply every pending migration
+  down               revert the last applied migration
+  status             list the migrations and whether each is applied
+  create <name>      write an empty migration <timestamp>_<name>.sql
+
+Options:
+  --dir <directory>        migrations directory (default: migrations)
+  --url <postgresql://…>   the database (default: the DATABASE_URL environment variable)
+  --table <name>           migration history table (default: pgmigrations)
+  --from-tables <module>   with create: a compiled JS module whose exported table
+                           definitions become the migration's CREATE TABLE statements
+  --dialect <cockroach|postgres>  with --from-tables: the SQL dialect (default: cockroach)`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string', default: 'migrations' },
+      url: { type: 'string' },
+      table: { type: 'string' },
+      'from-tables': { type: 'string' },
+      dialect: { type: 'string', default: 'cockroach' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [group, command, name, ...extra] = positionals;
+  if (values.help) return console.log(USAGE);
+  if (group !== 'migrate' || command === undefined || extra.length > 0) throw new UsageError(USAGE);
+
+  if (command === 'create') {
+    if (!name || !/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError('create needs a name of letters, digits, "_" and "-"');
+    const file = await Migration.create(name, values.dir, { language: 'sql', filenameFormat: 'utc' });
+    if (values['from-tables']) {
+      const dialect = values.dialect;
+      if (dialect !== 'cockroach' && dialect !== 'postgres') throw new UsageError('--dialect must be cockroach or postgres');
+      await writeFile(file, migrationFromTables(await importTables(values['from-tables']), dialect as Dialect));
+    }
+    return console.log(`Created ${file}`);
+  }
+  if (name !== undefined) throw new UsageError(USAGE);
+
+  const url = values.url ?? process.env.DATABASE_URL;
+  if (!url) throw new UsageError('Set DATABASE_URL or pass --url postgresql://…');
+  const options = { directory: values.dir, ...(values.table === undefined ? {} : { tableName: values.table }) };
+  const db = await CockroachDatabase.connect({ url, connectRetry: { attempts: 1 }, pool: { max: 2 }, applicationName: 'nestjs-cockroachdb-cli' });
+  try {
+    switch (command) {
+      case 'up': {
+        const applied = await runMigrations(db, options);
+        console.log(applied.length === 0 ? 'Up to date' : `Applied ${applied.join(', ')}`);
+        return;
+      }
+      case 'down': {
+        const reverted = await revertLastMigration(db, options);
+        console.log(reverted === undefined ? 'No migration is applied' : `Reverted ${reverted}`);
+        return;
+      }
+      case 'status': {
+        const states = await migrationStatus(db, options);
+        if (states.length === 0) console.log(`No migrations in ${resolve(values.dir)}`);
+        for (const { state, name: migration } of states) console.log(`${state.padEnd(8)} ${migration}`);
+        return;
+      }
+      default:
+        throw new UsageError(USAGE);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+/** The table definitions a module exports (directly or in exported arrays). */
+async function importTables(modulePath: string): Promise<AnyTable[]> {
+  const exported = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
+  const tables = Object.values(exported)
+    .flatMap((value) => (Array.isArray(value) ? value : [value]))
+    .filter((value): value is AnyTable => value instanceof Table);
+  const unique = [...new Set(tables)];
+  if (unique.length === 0) throw new UsageError(`${modulePath} exports no table definitions (defineTable(...))`);
+  return unique;
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof UsageError || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : `${error.name}: ${error.message}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);
