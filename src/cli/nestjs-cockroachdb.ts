@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Migration } from 'node-pg-migrate';
 import { CockroachDatabase } from '../database/cockroach-database.service.js';
 import type { Dialect } from '../database/server-info.js';
+import type { RunMigrationsOptions } from '../migrations/migrations.options.js';
 import { migrationStatus, revertLastMigration, runMigrations } from '../migrations/migration.runner.js';
 import { migrationFromTables } from '../migrations/migration.template.js';
 import { Table, type AnyTable } from '../schema/table.definition.js';
@@ -61,29 +62,42 @@ async function main(argv: string[]): Promise<void> {
   if (!url) throw new UsageError('Set DATABASE_URL or pass --url postgresql://…');
   const options = { directory: values.dir, ...(values.table === undefined ? {} : { tableName: values.table }) };
   const db = await CockroachDatabase.connect({ url, connectRetry: { attempts: 1 }, pool: { max: 2 }, applicationName: 'nestjs-cockroachdb-cli' });
+  // The outcome is reported and the exit code set before closing: they stand even if the event loop ends during close().
   try {
-    switch (command) {
-      case 'up': {
-        const applied = await runMigrations(db, options);
-        console.log(applied.length === 0 ? 'Up to date' : `Applied ${applied.join(', ')}`);
-        return;
-      }
-      case 'down': {
-        const reverted = await revertLastMigration(db, options);
-        console.log(reverted === undefined ? 'No migration is applied' : `Reverted ${reverted}`);
-        return;
-      }
-      case 'status': {
-        const states = await migrationStatus(db, options);
-        if (states.length === 0) console.log(`No migrations in ${resolve(values.dir)}`);
-        for (const { state, name: migration } of states) console.log(`${state.padEnd(8)} ${migration}`);
-        return;
-      }
-      default:
-        throw new UsageError(USAGE);
+    await runCommand(db, command, options, values.dir);
+    process.exitCode = 0;
+  } catch (error) {
+    await report(error);
+  }
+  await db.close();
+}
+
+async function report(error: unknown): Promise<void> {
+  const message = error instanceof Error ? (error instanceof UsageError ? error.message : `${error.name}: ${error.message}`) : String(error);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+  await new Promise<void>((resolve) => process.stderr.write(`${message}\n`, () => resolve()));
+}
+
+async function runCommand(db: CockroachDatabase, command: string, options: RunMigrationsOptions, dir: string): Promise<void> {
+  switch (command) {
+    case 'up': {
+      const applied = await runMigrations(db, options);
+      console.log(applied.length === 0 ? 'Up to date' : `Applied ${applied.join(', ')}`);
+      return;
     }
-  } finally {
-    await db.close();
+    case 'down': {
+      const reverted = await revertLastMigration(db, options);
+      console.log(reverted === undefined ? 'No migration is applied' : `Reverted ${reverted}`);
+      return;
+    }
+    case 'status': {
+      const states = await migrationStatus(db, options);
+      if (states.length === 0) console.log(`No migrations in ${resolve(dir)}`);
+      for (const { state, name } of states) console.log(`${state.padEnd(8)} ${name}`);
+      return;
+    }
+    default:
+      throw new UsageError(USAGE);
   }
 }
 
@@ -98,10 +112,8 @@ async function importTables(modulePath: string): Promise<AnyTable[]> {
   return unique;
 }
 
+process.exitCode = 1;
 main(process.argv.slice(2)).then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error instanceof UsageError || !(error instanceof Error) ? String(error instanceof Error ? error.message : error) : `${error.name}: ${error.message}`);
-    process.exit(error instanceof UsageError ? 2 : 1);
-  },
+  () => process.exit(),
+  (error: unknown) => report(error).then(() => process.exit()),
 );

@@ -63,7 +63,10 @@ describe('many replicas starting at once', () => {
     const startAt = Date.now() + 3000;
     const replicas = Array.from({ length: count }, (_, i) => startReplica(testDb.url, dir.path, 1000, startAt, `replica-${i}`));
     const results = await Promise.all(replicas.map((replica) => replica.done));
-    results.forEach((result, i) => assert.equal(result.code, 0, `replica ${i} failed:\n${replicas[i]!.output()}`));
+    results.forEach((result, i) => {
+      assert.equal(result.code, 0, `replica ${i} failed:\n${replicas[i]!.output()}`);
+      assert.ok(result.applied !== undefined, `replica ${i} did not report what it applied:\n${replicas[i]!.output()}`);
+    });
 
     const applied = results.flatMap((result) => result.applied ?? []);
     assert.deepEqual(applied.sort(), ['1_create', '2_slow', '3_alter'], 'each migration applied by exactly one replica');
@@ -117,7 +120,10 @@ describe('a replica killed while migrating', () => {
 
     const results = await Promise.all(survivors.map((replica) => replica.done));
     const elapsed = Date.now() - killedAt;
-    results.forEach((result, i) => assert.equal(result.code, 0, `survivor ${i} failed:\n${survivors[i]!.output()}`));
+    results.forEach((result, i) => {
+      assert.equal(result.code, 0, `survivor ${i} failed:\n${survivors[i]!.output()}`);
+      assert.ok(result.applied !== undefined, `survivor ${i} did not report what it applied:\n${survivors[i]!.output()}`);
+    });
     assert.deepEqual(results.flatMap((result) => result.applied ?? []).sort(), ['1_slow_for_victim', '2_after']);
     // The dead replica's statement would sleep for 60 s more; the survivors only waited out its lease.
     assert.ok(elapsed < 30_000, `the survivors took ${elapsed} ms after the kill`);

@@ -11,20 +11,24 @@ const [url, directory, leaseMs, startAt, applicationName] = process.argv.slice(2
 
 async function main(): Promise<void> {
   const db = await CockroachDatabase.connect({ url: url!, applicationName: applicationName!, connectRetry: { attempts: 1 } });
+  // The outcome is printed and the exit code set before closing, so they stand even if close() never settles.
   try {
     await sleep(Math.max(0, Number(startAt) - Date.now()));
     const applied = await runMigrations(db, { directory: directory!, lockLeaseMs: Number(leaseMs) });
-    process.stdout.write(`RESULT ${JSON.stringify({ applied })}\n`);
-  } finally {
-    await db.close();
+    await print(process.stdout, `RESULT ${JSON.stringify({ applied })}\n`);
+    process.exitCode = 0;
+  } catch (error) {
+    await print(process.stderr, `FAILED ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
   }
+  await db.close();
 }
 
-// An explicit exit: the exit code must say how the migration went, whatever still holds the event loop.
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+/** Writes and waits until the pipe took it: `process.exit` would drop a pending write. */
+function print(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => stream.write(text, () => resolve()));
+}
+
+process.exitCode = 1;
+await main();
+process.exit();
