@@ -43,7 +43,10 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const [group, command, name, ...extra] = positionals;
-  if (values.help) return console.log(USAGE);
+  if (values.help) {
+    process.exitCode = 0;
+    return out(USAGE);
+  }
   if (group !== 'migrate' || command === undefined || extra.length > 0) throw new UsageError(USAGE);
 
   if (command === 'create') {
@@ -54,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
       if (dialect !== 'cockroach' && dialect !== 'postgres') throw new UsageError('--dialect must be cockroach or postgres');
       await writeFile(file, migrationFromTables(await importTables(values['from-tables']), dialect as Dialect));
     }
-    return console.log(`Created ${file}`);
+    process.exitCode = 0;
+    return out(`Created ${file}`);
   }
   if (name !== undefined) throw new UsageError(USAGE);
 
@@ -72,6 +76,11 @@ async function main(argv: string[]): Promise<void> {
   await db.close();
 }
 
+/** Prints a line and waits until it is written: the process exits right after, which would drop pending output on a pipe. */
+function out(line: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(`${line}\n`, () => resolve()));
+}
+
 async function report(error: unknown): Promise<void> {
   const message = error instanceof Error ? (error instanceof UsageError ? error.message : `${error.name}: ${error.message}`) : String(error);
   process.exitCode = error instanceof UsageError ? 2 : 1;
@@ -82,18 +91,18 @@ async function runCommand(db: CockroachDatabase, command: string, options: RunMi
   switch (command) {
     case 'up': {
       const applied = await runMigrations(db, options);
-      console.log(applied.length === 0 ? 'Up to date' : `Applied ${applied.join(', ')}`);
+      await out(applied.length === 0 ? 'Up to date' : `Applied ${applied.join(', ')}`);
       return;
     }
     case 'down': {
       const reverted = await revertLastMigration(db, options);
-      console.log(reverted === undefined ? 'No migration is applied' : `Reverted ${reverted}`);
+      await out(reverted === undefined ? 'No migration is applied' : `Reverted ${reverted}`);
       return;
     }
     case 'status': {
       const states = await migrationStatus(db, options);
-      if (states.length === 0) console.log(`No migrations in ${resolve(dir)}`);
-      for (const { state, name } of states) console.log(`${state.padEnd(8)} ${name}`);
+      if (states.length === 0) await out(`No migrations in ${resolve(dir)}`);
+      for (const { state, name } of states) await out(`${state.padEnd(8)} ${name}`);
       return;
     }
     default:
