@@ -196,8 +196,7 @@ async function applyOne(
     // node-pg-migrate leaves a failed transaction open on the connection.
     await client.query('ROLLBACK').catch(() => undefined);
     if (error instanceof MigrationError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new MigrationError(`Migration ${file.name} (${direction}) failed: ${reason}`, file.path, { cause: error });
+    throw new MigrationError(describeFailure(file.name, direction, error), file.path, { cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -245,6 +244,21 @@ async function keepDdlInTransaction(client: pg.Client): Promise<void> {
   } catch (error) {
     if ((error as { code?: unknown }).code !== '42704') throw error;
   }
+}
+
+/**
+ * @internal The failure as the user should read it. CockroachDB's XXA00 is
+ * the one case where the transaction is half done: its rows (the history
+ * record included) committed, its schema change was rolled back.
+ */
+export function describeFailure(name: string, direction: 'up' | 'down', error: unknown): string {
+  const reason = error instanceof Error ? error.message : String(error);
+  const message = `Migration ${name} (${direction}) failed: ${reason}`;
+  if ((error as { code?: unknown } | null)?.code !== 'XXA00') return message;
+  return (
+    `${message}. CockroachDB committed the migration's transaction but rolled back its schema change, ` +
+    'so the migration is recorded as applied without its schema change: see "When a migration fails on CockroachDB" in the README'
+  );
 }
 
 function refuseInsideTransaction(db: CockroachDatabase): void {

@@ -137,3 +137,15 @@ describe('a failing migration', () => {
     assert.deepEqual(await testDb.admin('SELECT * FROM pgmigrations_lock'), []);
   });
 });
+
+describe('a schema change CockroachDB rolled back after COMMIT (XXA00)', () => {
+  it('is reported as recorded-but-not-in-effect, pointing to the README’s recovery steps', async () => {
+    // XXA00 cannot be provoked on PostgreSQL; this pins only the wording given such a server error.
+    const { describeFailure } = await import('../../src/migrations/migration.runner.js');
+    const serverError = Object.assign(new Error('transaction committed but schema change aborted with error: (23505): duplicate key'), {
+      code: 'XXA00',
+    });
+    assert.match(describeFailure('7_unique_email', 'up', serverError), /^Migration 7_unique_email \(up\) failed: transaction committed but schema change aborted.*recorded as applied without its schema change/);
+    assert.equal(describeFailure('7_x', 'up', Object.assign(new Error('boom'), { code: '42P01' })), 'Migration 7_x (up) failed: boom');
+  });
+});
