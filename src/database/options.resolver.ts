@@ -153,7 +153,8 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     Math.floor(maxLifetimeSeconds / 10);
 
   const statementTimeoutMs = optionalInteger('statementTimeoutMs', options.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000);
-  const schemaCheck = options.schemaCheck ?? 'warn';
+  // Without migrations the app may create its tables in a start-up hook after the check ran: no check unless asked.
+  const schemaCheck = options.schemaCheck ?? (options.migrations === undefined ? 'off' : 'warn');
   if (!SCHEMA_CHECK_MODES.includes(schemaCheck)) {
     throw new ConfigurationError('schemaCheck', `expected one of ${SCHEMA_CHECK_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(schemaCheck)}`);
   }

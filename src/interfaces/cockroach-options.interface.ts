@@ -105,7 +105,8 @@ export interface CockroachOptions {
   /**
    * At start-up, compare the tables given to `forFeature` with the live schema:
    * `'warn'` logs each missing table or column and each column of another type,
-   * `'error'` fails the start-up with `SchemaDriftError`, `'off'` skips it. Default `'warn'`.
+   * `'error'` fails the start-up with `SchemaDriftError`, `'off'` skips it.
+   * Default `'warn'` with `migrations`, `'off'` without (tables created in a start-up hook would not exist yet).
    */
   schemaCheck?: SchemaCheckMode;
 }

@@ -116,7 +116,7 @@ describe('schema drift at start-up', () => {
   it('warns about each missing or differently typed column, naming table and column', async () => {
     logger = new CapturedLogger().install();
     try {
-      const moduleRef = await boot({}, logger);
+      const moduleRef = await boot({ schemaCheck: 'warn' }, logger);
       await moduleRef.init();
       const warnings = logger.lines.filter((line) => line.startsWith('warn:') && line.includes('Schema drift'));
       assert.deepEqual(warnings.map((line) => line.replace(/^.*Schema drift: /, '').replace(/ CockroachModule$/, '')), [
@@ -173,6 +173,24 @@ describe('schema drift at start-up', () => {
     } finally {
       logger.restore();
       await matching.drop();
+    }
+  });
+
+  it('is on by default with migrations, off without', async () => {
+    const withMigrations = migrationDir();
+    logger = new CapturedLogger().install();
+    try {
+      const without = await boot({}, logger);
+      await without.init();
+      await without.close();
+      assert.deepEqual(logger.lines.filter((line) => line.includes('Schema drift')), []);
+      const withDefault = await boot({ migrations: { directory: withMigrations.path, runOnStart: true } }, logger);
+      await withDefault.init();
+      await withDefault.close();
+      assert.equal(logger.lines.filter((line) => line.includes('Schema drift')).length, 2);
+    } finally {
+      logger.restore();
+      withMigrations.remove();
     }
   });
 
