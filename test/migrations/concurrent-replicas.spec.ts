@@ -49,7 +49,7 @@ describe('many replicas starting at once', () => {
       // None of these can run twice: a second run fails on the table or on applied_log's key.
       '1_create.sql': sqlMigration("CREATE TABLE replicated (id INT8 PRIMARY KEY);\nINSERT INTO applied_log VALUES ('1');"),
       // Longer than the lease: only the heartbeat keeps the others out.
-      '2_slow.sql': sqlMigration("SELECT pg_sleep(2.5);\nINSERT INTO applied_log VALUES ('2');"),
+      '2_slow.sql': sqlMigration("SELECT pg_sleep(6);\nINSERT INTO applied_log VALUES ('2');"),
       '3_alter.sql': sqlMigration("ALTER TABLE replicated ADD COLUMN note TEXT;\nINSERT INTO applied_log VALUES ('3');"),
     });
   });
@@ -61,7 +61,7 @@ describe('many replicas starting at once', () => {
   it('apply each migration exactly once; the others wait, then find nothing left to do', async () => {
     const count = 6;
     const startAt = Date.now() + 3000;
-    const replicas = Array.from({ length: count }, (_, i) => startReplica(testDb.url, dir.path, 1000, startAt, `replica-${i}`));
+    const replicas = Array.from({ length: count }, (_, i) => startReplica(testDb.url, dir.path, 3000, startAt, `replica-${i}`));
     const results = await Promise.all(replicas.map((replica) => replica.done));
     results.forEach((result, i) => {
       assert.equal(result.code, 0, `replica ${i} failed:\n${replicas[i]!.output()}`);
@@ -113,20 +113,21 @@ describe('a replica killed while migrating', () => {
     const waitingForVictim = new RegExp(`Waiting for the migration lock held by \\S+:${victim.process.pid}:`);
     await waitFor(() => survivors.every((replica) => waitingForVictim.test(replica.output())), 'the survivors to wait for the victim');
     victim.process.kill('SIGKILL');
-    const killedAt = Date.now();
     const killed = await victim.done;
     assert.equal(killed.signal, 'SIGKILL');
     assert.equal(killed.applied, undefined);
 
     const results = await Promise.all(survivors.map((replica) => replica.done));
-    const elapsed = Date.now() - killedAt;
     results.forEach((result, i) => {
       assert.equal(result.code, 0, `survivor ${i} failed:\n${survivors[i]!.output()}`);
       assert.ok(result.applied !== undefined, `survivor ${i} did not report what it applied:\n${survivors[i]!.output()}`);
     });
     assert.deepEqual(results.flatMap((result) => result.applied ?? []).sort(), ['1_slow_for_victim', '2_after']);
-    // The dead replica's statement would sleep for 60 s more; the survivors only waited out its lease.
-    assert.ok(elapsed < 30_000, `the survivors took ${elapsed} ms after the kill`);
+    if (testDb.dialect === 'postgres') {
+      // PostgreSQL notices the dead client only when its statement ends: the survivors did not wait for that, only for the lease.
+      const sleeping = await testDb.admin("SELECT 1 FROM pg_stat_activity WHERE application_name = 'victim' AND state = 'active'");
+      assert.equal(sleeping.length, 1, 'the victim’s 60 s statement was still running when the survivors finished');
+    }
     const columns = await testDb.admin<{ name: string }>(
       "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'survived' ORDER BY ordinal_position",
     );
