@@ -168,7 +168,9 @@ async function applyOne(
   file: MigrationFile,
   direction: 'up' | 'down',
 ): Promise<void> {
-  const client = new pg.Client(db.options.client);
+  // Without the module's statementTimeoutMs: it bounds the app's queries, and a migration (an index build,
+  // a backfill) may rightly take longer. A statement_timeout in the URL's options still applies.
+  const client = new pg.Client({ ...db.options.client, statement_timeout: undefined });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -74,6 +74,18 @@ describe('runMigrations applies pending migrations in file-name order', () => {
     assert.deepEqual(await runMigrations(db, { directory: dir.path }), ['11_add_age']);
   });
 
+  it('is not bound by the module’s statementTimeoutMs, which is for the app’s queries', async () => {
+    const bounded = await CockroachDatabase.connect({ url: testDb.url, statementTimeoutMs: 200 });
+    const other = migrationDir({ '1_slow_index.sql': sqlMigration('SELECT pg_sleep(1);\nCREATE TABLE slow_probe (id INT8 PRIMARY KEY);') });
+    try {
+      await assert.rejects(bounded.query('SELECT pg_sleep(1)'), /timeout|cancel/i);
+      assert.deepEqual(await runMigrations(bounded, { directory: other.path, tableName: 'slow_history' }), ['1_slow_index']);
+    } finally {
+      await bounded.close();
+      other.remove();
+    }
+  });
+
   it('honours tableName', async () => {
     const other = migrationDir({ '1_t.sql': sqlMigration('CREATE TABLE custom_history_probe (id INT8 PRIMARY KEY);') });
     try {
