@@ -4,11 +4,13 @@ import { startDatabaseServer } from '../test/support/database-server.js';
 import { contention } from './contention.bench.js';
 import { controlLatency } from './control-latency.bench.js';
 import { queryOverhead } from './query-overhead.bench.js';
+import { repositoryOverhead } from './repository-overhead.bench.js';
 import { transactionOverhead } from './transaction-overhead.bench.js';
 
 const BENCHMARKS: Record<string, (url: string) => Promise<void>> = {
   query: queryOverhead,
   transaction: transactionOverhead,
+  repository: repositoryOverhead,
   contention,
   'control-latency': controlLatency,
 };

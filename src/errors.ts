@@ -214,3 +214,18 @@ export class TransactionTimeoutError extends CockroachError {
     );
   }
 }
+
+/**
+ * A `findPage` cursor (`after`) was refused before any SQL: it is not one this
+ * library wrote (forged or damaged), or it was written for another query
+ * (different table, order or filter), so continuing from it could skip or
+ * repeat rows. Start again from the first page.
+ */
+export class InvalidCursorError extends ValidationError {}
+
+/**
+ * A call that means something only inside a transaction was made outside
+ * one: a locking read (`lock: 'update' | 'share'`) would release its locks
+ * before it even returned.
+ */
+export class TransactionRequiredError extends CockroachError {}

@@ -22,9 +22,36 @@ export type {
 export type { TransactionStats } from './database/cockroach-database.service.js';
 export { getRepositoryToken } from './cockroach.constants.js';
 export { InjectRepository } from './common/cockroach.decorators.js';
-export { uuidKey, rowId, json, array, text, int, bool, timestamptz, decimal, uuid, bytes } from './schema/column.factories.js';
+export {
+  uuidKey,
+  rowId,
+  json,
+  array,
+  text,
+  int,
+  int4,
+  int2,
+  float8,
+  date,
+  varchar,
+  enumOf,
+  bool,
+  timestamptz,
+  decimal,
+  uuid,
+  bytes,
+} from './schema/column.factories.js';
 export { Column, type AnyColumn } from './schema/column.builder.js';
-export type { ColumnKind, ColumnSpec, DefaultSqlExpression, Int8Input } from './schema/column.types.js';
+export type {
+  ColumnKind,
+  ColumnSpec,
+  ColumnReference,
+  DefaultSqlExpression,
+  Int8Input,
+  NumericKind,
+  ReferentialAction,
+} from './schema/column.types.js';
+export type { StandardSchemaV1 } from './schema/standard-schema.types.js';
 export {
   defineTable,
   Table,
@@ -34,8 +61,23 @@ export {
   type IndexDefinition,
   type InvertedIndexDefinition,
   type TableIndex,
+  type TableLocality,
+  type TableSchemas,
+  type NamingStrategy,
 } from './schema/table.definition.js';
-export type { Row, InsertRow, RowPatch, PrimaryKeyValue, ColumnName, ColumnInput, ColumnValue } from './schema/table.types.js';
+export type {
+  Row,
+  InsertRow,
+  RowPatch,
+  PatchValues,
+  NumericChange,
+  PrimaryKeyValue,
+  ColumnName,
+  ColumnInput,
+  ColumnValue,
+  CockroachTypes,
+  DefaultInt8Mode,
+} from './schema/table.types.js';
 export { createTables, dropTables, createTableStatements, dropTablesStatement } from './schema/table.ddl.js';
 export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection.js';
 export { Repository } from './repository/table.repository.js';

@@ -41,3 +41,33 @@ export function median(values: number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/**
+ * Per-operation latency of two candidates run alternately, one operation
+ * each in turn (A B B A …), so that load from other processes on a shared
+ * machine falls on both alike even when it changes from one millisecond to
+ * the next. Returns the median latency of each, in milliseconds.
+ */
+export async function interleavedLatency(
+  count: number,
+  operationA: () => Promise<unknown>,
+  operationB: () => Promise<unknown>,
+): Promise<{ a: number; b: number }> {
+  const a: number[] = [];
+  const b: number[] = [];
+  const time = async (operation: () => Promise<unknown>, into: number[]) => {
+    const started = performance.now();
+    await operation();
+    into.push(performance.now() - started);
+  };
+  for (let index = 0; index < count; index++) {
+    if (index % 2 === 0) {
+      await time(operationA, a);
+      await time(operationB, b);
+    } else {
+      await time(operationB, b);
+      await time(operationA, a);
+    }
+  }
+  return { a: median(a), b: median(b) };
+}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
-import { InjectRepository, type Repository, type Row } from '../../src/index.js';
-import { requireObject, requireString } from '../common/request-body.js';
+import { InjectRepository, type InsertRow, type Repository, type Row } from '../../src/index.js';
+import { validBody } from '../common/validated-body.js';
 import { accountsTable } from './accounts.tables.js';
 
 type Account = Row<typeof accountsTable>;
@@ -10,16 +10,14 @@ type Account = Row<typeof accountsTable>;
 export class AccountsController {
   constructor(@InjectRepository(accountsTable) private readonly accounts: Repository<typeof accountsTable>) {}
 
-  /** `{ "owner": "alice", "balance": 10000 }`, optionally with your own `"id"` (a UUID). */
+  /**
+   * `{ "owner": "alice", "balance": 10000 }`, optionally with your own `"id"`
+   * (a UUID). The body is checked against the table's columns before the
+   * handler runs (`accountsTable.schemas.insert`): a wrong one is a 400.
+   */
   @Post()
-  create(@Body() body: unknown): Promise<Account> {
-    const fields = requireObject(body);
-    return this.accounts.insert({
-      owner: requireString(fields, 'owner'),
-      // Passed through as sent: the repository refuses anything that is not an INT8 or a UUID (HTTP 400).
-      ...(fields.balance !== undefined && { balance: fields.balance as number }),
-      ...(fields.id !== undefined && { id: fields.id as string }),
-    });
+  create(@Body(validBody(accountsTable, 'insert')) body: InsertRow<typeof accountsTable>): Promise<Account> {
+    return this.accounts.insert(body);
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { InjectRepository, type Repository } from '../../src/index.js';
-import { requireObject, requirePositiveInteger, requireString } from '../common/request-body.js';
-import { transfersTable } from './accounts.tables.js';
+import { InjectRepository, type InsertRow, type Repository } from '../../src/index.js';
+import { validBody } from '../common/validated-body.js';
+import { transferRequest, transfersTable } from './accounts.tables.js';
 import { type Transfer, TransfersService } from './transfers.service.js';
 
 @Controller('transfers')
@@ -17,13 +17,8 @@ export class TransfersController {
    * unknown account; 503 if contention outlasted every retry.
    */
   @Post()
-  create(@Body() body: unknown): Promise<Transfer> {
-    const fields = requireObject(body);
-    return this.transfersService.transfer({
-      from: requireString(fields, 'from'),
-      to: requireString(fields, 'to'),
-      amount: requirePositiveInteger(fields, 'amount'),
-    });
+  create(@Body(validBody(transferRequest, 'insert')) body: InsertRow<typeof transferRequest>): Promise<Transfer> {
+    return this.transfersService.transfer(body);
   }
 
   /** The 50 latest transfers, newest first. */

@@ -30,6 +30,7 @@ export class TransfersService {
   @Transactional(10, 'high')
   async transfer({ from, to, amount }: TransferRequest): Promise<Transfer> {
     if (from === to) throw new BadRequestException('"from" and "to" must be different accounts');
+    if (amount <= 0) throw new BadRequestException('"amount" must be a positive number of cents');
     const source = await this.accounts.findById(from);
     const target = await this.accounts.findById(to);
     if (!source) throw new NotFoundException(`No account ${from}`);

@@ -1,15 +1,15 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
-import { InjectRepository, type JsonContains, type Repository, type Row, type RowPatch, type Where } from '../../src/index.js';
-import { requireObject, requireString } from '../common/request-body.js';
+import { InjectRepository, type InsertRow, type JsonContains, type PatchValues, type Repository, type Row, type Where } from '../../src/index.js';
+import { validBody } from '../common/validated-body.js';
 import { type TodoMeta, todosTable } from './todos.table.js';
 
 type Todo = Row<typeof todosTable>;
 
 /**
- * CRUD straight on the repository. Body fields are passed on as sent (the
- * casts only tell TypeScript what we expect): the repository checks each one
- * against its column type and answers a wrong one with `ValidationError`,
- * which the app maps to 400, before any SQL is sent.
+ * CRUD straight on the repository. Request bodies are checked by the table's
+ * own Standard Schema validators (`todosTable.schemas.insert` / `.patch`)
+ * through Nest's `StandardSchemaValidationPipe`; a wrong body is a 400 naming
+ * the column before the handler runs.
  */
 @Controller('todos')
 export class TodosController {
@@ -17,13 +17,8 @@ export class TodosController {
 
   /** `{ "title": "…", "tags": ["home"], "meta": { "priority": "high" } }` */
   @Post()
-  create(@Body() body: unknown): Promise<Todo> {
-    const fields = requireObject(body);
-    return this.todos.insert({
-      title: requireString(fields, 'title'),
-      ...(fields.tags !== undefined && { tags: fields.tags as string[] }),
-      ...(fields.meta !== undefined && { meta: fields.meta as TodoMeta | null }),
-    });
+  create(@Body(validBody(todosTable, 'insert')) body: InsertRow<typeof todosTable>): Promise<Todo> {
+    return this.todos.insert(body);
   }
 
   /**
@@ -47,14 +42,7 @@ export class TodosController {
 
   /** Any of `title`, `done`, `tags`, `meta`. */
   @Patch(':id')
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<Todo> {
-    const fields = requireObject(body);
-    const patch: RowPatch<typeof todosTable> = {};
-    if (fields.title !== undefined) patch.title = fields.title as string;
-    if (fields.done !== undefined) patch.done = fields.done as boolean;
-    if (fields.tags !== undefined) patch.tags = fields.tags as string[];
-    if (fields.meta !== undefined) patch.meta = fields.meta as TodoMeta | null;
-    if (Object.keys(patch).length === 0) throw new BadRequestException('Nothing to update: give title, done, tags or meta');
+  async update(@Param('id') id: string, @Body(validBody(todosTable, 'patch')) patch: PatchValues<typeof todosTable>): Promise<Todo> {
     const [todo] = await this.todos.update({ id }, patch);
     return found(id, todo ?? null);
   }

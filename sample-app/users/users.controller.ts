@@ -1,6 +1,6 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
-import { InjectRepository, type Repository, type Row } from '../../src/index.js';
-import { requireObject, requireString } from '../common/request-body.js';
+import { InjectRepository, type InsertRow, type Repository, type Row } from '../../src/index.js';
+import { validBody } from '../common/validated-body.js';
 import { usersTable } from './users.tables.js';
 import { type UserWithToken, UsersService } from './users.service.js';
 
@@ -13,9 +13,8 @@ export class UsersController {
 
   /** `{ "email": "ada@example.com", "name": "Ada" }` → 201 with the user and a one-day token; 409 if the email is taken. */
   @Post()
-  create(@Body() body: unknown): Promise<UserWithToken> {
-    const fields = requireObject(body);
-    return this.usersService.createWithToken(requireString(fields, 'email'), requireString(fields, 'name'));
+  create(@Body(validBody(usersTable, 'insert')) body: InsertRow<typeof usersTable>): Promise<UserWithToken> {
+    return this.usersService.createWithToken(body.email, body.name);
   }
 
   @Get(':id')

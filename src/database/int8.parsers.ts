@@ -6,6 +6,8 @@ import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 
 const INT8_OID = 20;
 const INT8_ARRAY_OID = 1016;
+const DATE_OID = 1082;
+const DATE_ARRAY_OID = 1182;
 
 function int8ToNumber(text: string): number {
   const value = Number(text);
@@ -29,5 +31,8 @@ export function createTypeParsers(mode: Int8Mode): TypeOverrides {
   const parsers = new pg.TypeOverrides();
   parsers.setTypeParser(INT8_OID, 'text', convert);
   parsers.setTypeParser(INT8_ARRAY_OID, 'text', (text: string) => parseArray(text, convert));
+  // pg's default turns a DATE into a Date at local midnight, which a time zone can shift by a day.
+  parsers.setTypeParser(DATE_OID, 'text', (text: string) => text);
+  parsers.setTypeParser(DATE_ARRAY_OID, 'text', (text: string) => parseArray(text, (item) => item));
   return parsers;
 }

@@ -45,8 +45,10 @@ export async function findSchemaDrift(db: CockroachDatabase, tables: Iterable<An
       problems.push(`table "${table.name}" does not exist`);
       continue;
     }
-    for (const column of table.columnNames) {
-      const expected = sqlType(table.column(column)!);
+    for (const property of table.columnNames) {
+      const expected = sqlType(table.column(property)!);
+      // The live schema knows SQL names (`.named()`, `naming: 'snake_case'`), not property names.
+      const column = table.sqlName(property);
       const found = live.columns.find((candidate) => candidate.name === column);
       if (!found) {
         problems.push(`table "${table.name}": column "${column}" (${expected}) does not exist`);

@@ -2,10 +2,10 @@ import pg from 'pg';
 import type { SqlQuery } from '../database/sql.template.js';
 import type { Dialect } from '../database/server-info.js';
 import { ValidationError } from '../errors.js';
-import { sqlType } from '../schema/column.sql.js';
+import { paramType } from '../schema/column.sql.js';
 import type { AnyTable } from '../schema/table.definition.js';
 import { encodeValue } from '../schema/value.encoder.js';
-import { checkOptionNames, columnEntries, ownRecord } from './input.guard.js';
+import { checkOptionNames, columnEntries, ownRecord, type ColumnEntry } from './input.guard.js';
 import { ParamList } from './param.list.js';
 import { selectList } from './select.builder.js';
 
@@ -23,9 +23,30 @@ export function buildInsert(table: AnyTable, rows: readonly unknown[]): SqlQuery
   const params = new ParamList();
   const { columns, values } = valuesClause(table, rows, params);
   return {
-    text: `INSERT INTO ${escapeIdentifier(table.name)} (${columns.map(escapeIdentifier).join(', ')}) VALUES ${values} RETURNING ${selectList(table)}`,
+    text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, columns)}) VALUES ${values} RETURNING ${selectList(table)}`,
     values: params.values,
   };
+}
+
+/**
+ * `buildInsert` split into statements that each stay under the protocol's
+ * 65,535 parameters, all written (so all rows checked) before any is sent.
+ */
+export function buildInsertBatches(table: AnyTable, rows: readonly unknown[]): SqlQuery[] {
+  const columns = Math.max(1, givenColumns(table, rows.map((row) => columnEntries(table, row, 'the values'))).length);
+  const rowsPerStatement = Math.floor(MAX_PARAMETERS / columns);
+  const batches: SqlQuery[] = [];
+  for (let start = 0; start < rows.length; start += rowsPerStatement) batches.push(buildInsert(table, rows.slice(start, start + rowsPerStatement)));
+  return batches;
+}
+
+function quoted(table: AnyTable, columns: readonly string[]): string {
+  return columns.map((column) => escapeIdentifier(table.sqlName(column))).join(', ');
+}
+
+function givenColumns(table: AnyTable, entries: ReadonlyArray<readonly ColumnEntry[]>): string[] {
+  const given = new Set(entries.flatMap((row) => row.filter((entry) => entry.value !== undefined).map((entry) => entry.column)));
+  return table.columnNames.filter((column) => given.has(column));
 }
 
 /**
@@ -39,7 +60,7 @@ export function buildUpsert(table: AnyTable, values: unknown, options: unknown, 
   const params = new ParamList();
   const { columns, values: valuesSql } = valuesClause(table, [values], params);
   const target = escapeIdentifier(table.name);
-  const columnList = columns.map(escapeIdentifier).join(', ');
+  const columnList = quoted(table, columns);
   const returning = `RETURNING ${selectList(table)}`;
   if (dialect === 'cockroach' && sameColumns(conflict, table.primaryKey)) {
     return { text: `UPSERT INTO ${target} (${columnList}) VALUES ${valuesSql} ${returning}`, values: params.values };
@@ -47,23 +68,23 @@ export function buildUpsert(table: AnyTable, values: unknown, options: unknown, 
   // With nothing else to set, re-set the key itself: DO NOTHING would return no row.
   const updated = columns.filter((column) => !conflict.includes(column));
   const assignments = (updated.length > 0 ? updated : [conflict[0]!])
-    .map((column) => `${escapeIdentifier(column)} = excluded.${escapeIdentifier(column)}`)
+    .map((column) => `${escapeIdentifier(table.sqlName(column))} = excluded.${escapeIdentifier(table.sqlName(column))}`)
     .join(', ');
   return {
     text:
       `INSERT INTO ${target} (${columnList}) VALUES ${valuesSql} ` +
-      `ON CONFLICT (${conflict.map(escapeIdentifier).join(', ')}) DO UPDATE SET ${assignments} ${returning}`,
+      `ON CONFLICT (${quoted(table, conflict)}) DO UPDATE SET ${assignments} ${returning}`,
     values: params.values,
   };
 }
 
 function valuesClause(table: AnyTable, rows: readonly unknown[], params: ParamList): { columns: string[]; values: string } {
   const entries = rows.map((row) => columnEntries(table, row, 'the values').filter((entry) => entry.value !== undefined));
-  const given = new Set(entries.flatMap((row) => row.map((entry) => entry.column)));
+  const given = givenColumns(table, entries);
   // Every row all defaults: name one column and give it DEFAULT, which both dialects accept.
-  const columns = given.size > 0 ? table.columnNames.filter((column) => given.has(column)) : [table.columnNames[0]!];
+  const columns = given.length > 0 ? given : [table.columnNames[0]!];
   if (rows.length * columns.length > MAX_PARAMETERS) {
-    throw new ValidationError(table.name, undefined, `too many values for one statement (${rows.length} rows × ${columns.length} columns); insert in smaller batches`);
+    throw new ValidationError(table.name, undefined, `too many values for one statement (${rows.length} rows × ${columns.length} columns); use insertMany, which splits them`);
   }
   const tuples = entries.map((row) => {
     const byColumn = new Map(row.map((entry) => [entry.column, entry.value]));
@@ -76,7 +97,7 @@ function valuesClause(table: AnyTable, rows: readonly unknown[], params: ParamLi
     const items = columns.map((column) => {
       if (!byColumn.has(column)) return 'DEFAULT';
       const spec = table.column(column)!;
-      return params.add(encodeValue(spec, byColumn.get(column), { table: table.name, column }), sqlType(spec));
+      return params.add(encodeValue(spec, byColumn.get(column), { table: table.name, column }), paramType(spec));
     });
     return `(${items.join(', ')})`;
   });

@@ -1,13 +1,18 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import type { SqlQuery } from '../database/sql.template.js';
-import { ValidationError } from '../errors.js';
+import { TransactionRequiredError, ValidationError } from '../errors.js';
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 import type { AnyTable } from '../schema/table.definition.js';
-import type { InsertRow, PrimaryKeyValue, Row, RowPatch } from '../schema/table.types.js';
-import { buildInsert, buildUpsert } from './insert.builder.js';
-import type { FindOptions, UpsertOptions, Where } from './repository.types.js';
-import { buildCount, buildFindById, buildSelect } from './select.builder.js';
+import type { ColumnName, DefaultInt8Mode, InsertRow, PrimaryKeyValue, Row, RowPatch } from '../schema/table.types.js';
+import { activeTransaction } from '../transaction/transaction-context.js';
+import { buildInsert, buildInsertBatches, buildUpsert } from './insert.builder.js';
+import { wantsLock } from './lock.clause.js';
+import { buildPage, pageSize } from './page.builder.js';
+import type { FindOneOptions, FindOptions, IterateOptions, LockOptions, OrderBy, Page, PageOptions, UpsertOptions, Where } from './repository.types.js';
+import { buildCount, buildFindById, buildFindOne, buildSelect } from './select.builder.js';
 import { buildDelete, buildUpdate } from './update.builder.js';
+
+const DEFAULT_BATCH_SIZE = 500;
 
 /**
  * Typed access to one table. Every statement goes through `db.query`, so
@@ -15,10 +20,10 @@ import { buildDelete, buildUpdate } from './update.builder.js';
  * is re-run with it on a retry). Input is validated against the table
  * definition before any SQL is sent; a problem throws `ValidationError`.
  *
- * `TInt8` states the connection's INT8 policy for the row types: keep the
- * default `'string'` unless the connection sets `int8: 'bigint' | 'number'`.
+ * `TInt8` states the connection's INT8 policy for the row types; it defaults
+ * to what the app declared once in `CockroachTypes` (else `'string'`).
  */
-export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = 'string'> {
+export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = DefaultInt8Mode> {
   constructor(
     private readonly db: CockroachDatabase,
     readonly table: TTable,
@@ -29,28 +34,78 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = 'strin
     return (await this.rows(buildInsert(this.table, [values])))[0]!;
   }
 
-  /** Inserts the rows in one statement; returns them in the order given. */
+  /**
+   * Inserts the rows and returns them in the order given. As many as fit go
+   * in one statement (the protocol allows 65,535 parameters); more rows are
+   * split over several statements in one transaction (joined if one is
+   * active), so either all rows are inserted or none.
+   */
   async insertMany(values: ReadonlyArray<InsertRow<TTable>>): Promise<Array<Row<TTable, TInt8>>> {
     if (!Array.isArray(values)) throw new ValidationError(this.table.name, undefined, 'insertMany takes an array of rows');
     if (values.length === 0) return [];
-    return this.rows(buildInsert(this.table, values));
+    const batches = buildInsertBatches(this.table, values);
+    if (batches.length === 1) return this.rows(batches[0]!);
+    return this.db.transaction(async () => {
+      const inserted: Array<Row<TTable, TInt8>> = [];
+      for (const batch of batches) for (const row of await this.rows(batch)) inserted.push(row);
+      return inserted;
+    });
   }
 
-  /** The row with this primary key, or `null`. */
-  async findById(id: PrimaryKeyValue<TTable>): Promise<Row<TTable, TInt8> | null> {
-    return (await this.rows(buildFindById(this.table, id)))[0] ?? null;
+  /** The row with this primary key, or `null`. `lock` locks it until the transaction ends. */
+  async findById(id: PrimaryKeyValue<TTable>, options?: LockOptions): Promise<Row<TTable, TInt8> | null> {
+    return (await this.rows(this.lockable(buildFindById(this.table, id, options), options)))[0] ?? null;
   }
 
   /** The first row matching, or `null`; give `orderBy` through `find` when "first" must be defined. */
-  async findOne(where: Where<TTable>): Promise<Row<TTable, TInt8> | null> {
-    return (await this.rows(buildSelect(this.table, { where, limit: 1 })))[0] ?? null;
+  async findOne<TSelect extends ColumnName<TTable> = ColumnName<TTable>>(
+    where: Where<TTable>,
+    options?: FindOneOptions<TTable, TSelect>,
+  ): Promise<Pick<Row<TTable, TInt8>, TSelect> | null> {
+    return (await this.rows(this.lockable(buildFindOne(this.table, where, options), options)))[0] ?? null;
   }
 
-  async find(options: FindOptions<TTable> = {}): Promise<Array<Row<TTable, TInt8>>> {
-    return this.rows(buildSelect(this.table, options));
+  /** The rows matching `where`, ordered, limited, projected to `select` and locked as the options say. */
+  async find<TSelect extends ColumnName<TTable> = ColumnName<TTable>>(
+    options: FindOptions<TTable, TSelect> = {},
+  ): Promise<Array<Pick<Row<TTable, TInt8>, TSelect>>> {
+    return this.rows(this.lockable(buildSelect(this.table, options), options));
   }
 
-  /** Sets `patch` on every row matching `where` (which must name a column) and returns the updated rows. */
+  /**
+   * One page in keyset order: `{ rows, next }`, where `next` (an opaque
+   * cursor, `null` on the last page) is the `after` of the following page.
+   * Rows inserted or deleted between pages never make a page skip or repeat
+   * a row that was there all along.
+   */
+  async findPage(options: PageOptions<TTable>): Promise<Page<Row<TTable, TInt8>>> {
+    const page = buildPage(this.table, options);
+    const { rows } = await this.db.query(page.text, page.values);
+    return page.finish(rows) as Page<Row<TTable, TInt8>>;
+  }
+
+  /**
+   * Every row matching `where`, read page by page (`findPage`, `batchSize`
+   * rows per statement) — never a server-side cursor, which CockroachDB's
+   * pg driver support cannot hold open. Rows are yielded in order; stop
+   * early with `break`.
+   */
+  async *iterate(where?: Where<TTable>, options: IterateOptions<TTable> = {}): AsyncGenerator<Row<TTable, TInt8>, void, undefined> {
+    const batchSize = options.batchSize === undefined ? DEFAULT_BATCH_SIZE : pageSize(this.table, options.batchSize, 'batchSize');
+    const orderBy = options.orderBy ?? (Object.fromEntries(this.table.primaryKey.map((column) => [column, 'asc'])) as OrderBy<TTable>);
+    let after: string | null = null;
+    do {
+      const page: Page<Row<TTable, TInt8>> = await this.findPage({ ...(where !== undefined && { where }), orderBy, after, limit: batchSize });
+      yield* page.rows;
+      after = page.next;
+    } while (after !== null);
+  }
+
+  /**
+   * Sets `patch` on every row matching `where` (which must name a column) and
+   * returns the updated rows. A numeric column also takes `{ increment: n }`
+   * or `{ decrement: n }`, computed by the server from the row's current value.
+   */
   async update(where: Where<TTable>, patch: RowPatch<TTable>): Promise<Array<Row<TTable, TInt8>>> {
     return this.rows(buildUpdate(this.table, where, patch));
   }
@@ -75,6 +130,17 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = 'strin
     const { rows } = await this.db.query<{ count: unknown }>(text, values);
     // count(*) is INT8, so it arrives as the INT8 policy says; a count always fits a number.
     return Number(rows[0]!.count);
+  }
+
+  /** A locking read outside a transaction would release its locks before returning: refused, after the options were checked. */
+  private lockable(query: SqlQuery, options: unknown): SqlQuery {
+    if (wantsLock(options) && !activeTransaction(this.db)) {
+      throw new TransactionRequiredError(
+        `Table "${this.table.name}": a locking read (lock: '${String((options as { lock: unknown }).lock)}') needs a transaction; ` +
+          'call it inside @Transactional(), db.transaction() or db.runTransaction()',
+      );
+    }
+    return query;
   }
 
   private async rows(query: SqlQuery): Promise<Array<Row<TTable, TInt8>>> {

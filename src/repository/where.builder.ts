@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { ValidationError } from '../errors.js';
-import { sqlType } from '../schema/column.sql.js';
+import { paramType } from '../schema/column.sql.js';
 import type { ColumnKind, ColumnSpec } from '../schema/column.types.js';
 import type { AnyTable } from '../schema/table.definition.js';
 import { encodeValue } from '../schema/value.encoder.js';
@@ -9,15 +9,38 @@ import type { ParamList } from './param.list.js';
 
 const { escapeIdentifier } = pg;
 
-type Operator = 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'notIn' | 'isNull' | 'contains' | 'overlaps';
+type Operator =
+  | 'eq'
+  | 'ne'
+  | 'gt'
+  | 'gte'
+  | 'lt'
+  | 'lte'
+  | 'between'
+  | 'in'
+  | 'notIn'
+  | 'isNull'
+  | 'like'
+  | 'ilike'
+  | 'contains'
+  | 'overlaps';
 
 const EQUALITY: readonly Operator[] = ['eq', 'ne', 'in', 'notIn', 'isNull'];
-const ORDERED: readonly Operator[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte'];
+const ORDERED: readonly Operator[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte', 'between'];
+const TEXT: readonly Operator[] = [...ORDERED, 'like', 'ilike'];
+
+/** The key of a `where` object that holds alternatives; `$` cannot start a column name, so it never collides with one. */
+export const OR_KEY = '$or';
 
 const OPERATORS: Record<ColumnKind, readonly Operator[]> = {
   uuid: ORDERED,
   int8: ORDERED,
-  text: ORDERED,
+  int4: ORDERED,
+  int2: ORDERED,
+  float8: ORDERED,
+  text: TEXT,
+  enum: ORDERED,
+  date: ORDERED,
   timestamptz: ORDERED,
   decimal: ORDERED,
   bool: EQUALITY,
@@ -34,8 +57,7 @@ const COMPARISONS: Partial<Record<Operator, string>> = { eq: '=', ne: '<>', gt: 
  * `update` or `delete` never reaches every row by accident).
  */
 export function buildWhere(table: AnyTable, where: unknown, params: ParamList, required: boolean): string {
-  const conditions =
-    where === undefined ? [] : columnEntries(table, where, 'the filter').flatMap((entry) => columnConditions(table, entry.column, entry.spec, entry.value, params));
+  const conditions = where === undefined ? [] : whereConditions(table, where, params);
   if (conditions.length === 0) {
     if (required) throw new ValidationError(table.name, undefined, 'the filter is empty; name at least one column so that not every row is touched');
     return '';
@@ -43,8 +65,33 @@ export function buildWhere(table: AnyTable, where: unknown, params: ParamList, r
   return ` WHERE ${conditions.join(' AND ')}`;
 }
 
+/** The conditions of one `where` object (ANDed by the caller); `$or` holds where objects of which any may match. */
+function whereConditions(table: AnyTable, where: unknown, params: ParamList): string[] {
+  const record = ownRecord(table, where, 'the filter');
+  const alternatives = record[OR_KEY];
+  const columns = Object.hasOwn(record, OR_KEY) ? Object.fromEntries(Object.entries(record).filter(([key]) => key !== OR_KEY)) : record;
+  const conditions = columnEntries(table, columns, 'the filter').flatMap((entry) =>
+    columnConditions(table, entry.column, entry.spec, entry.value, params),
+  );
+  if (Object.hasOwn(record, OR_KEY)) conditions.push(orCondition(table, alternatives, params));
+  return conditions;
+}
+
+function orCondition(table: AnyTable, alternatives: unknown, params: ParamList): string {
+  if (!Array.isArray(alternatives) || alternatives.length === 0) {
+    throw new ValidationError(table.name, undefined, `${OR_KEY} takes a non-empty array of filters`);
+  }
+  const branches = alternatives.map((alternative) => {
+    const conditions = whereConditions(table, alternative, params);
+    // An empty branch matches every row, which would silently make the whole $or true.
+    if (conditions.length === 0) throw new ValidationError(table.name, undefined, `every filter in ${OR_KEY} must name a column`);
+    return conditions.length === 1 ? conditions[0]! : `(${conditions.join(' AND ')})`;
+  });
+  return branches.length === 1 ? branches[0]! : `(${branches.join(' OR ')})`;
+}
+
 function columnConditions(table: AnyTable, column: string, spec: ColumnSpec, filter: unknown, params: ParamList): string[] {
-  const name = escapeIdentifier(column);
+  const name = escapeIdentifier(table.sqlName(column));
   const fail: (problem: string) => never = (problem) => {
     throw new ValidationError(table.name, column, problem);
   };
@@ -69,6 +116,16 @@ function columnConditions(table: AnyTable, column: string, spec: ColumnSpec, fil
       case 'in':
       case 'notIn':
         return `${name} ${operator === 'in' ? '= ANY' : '<> ALL'}(${listOperand(table, column, spec, value, operator, params)})`;
+      case 'between': {
+        if (!Array.isArray(value) || value.length !== 2) fail('between takes [low, high]');
+        const [low, high] = value as unknown[];
+        return `${name} BETWEEN ${operand(table, column, spec, low, params)} AND ${operand(table, column, spec, high, params)}`;
+      }
+      case 'like':
+      case 'ilike':
+        // The pattern is bound like any value; its % and _ are the caller's to use or escape.
+        if (typeof value !== 'string') fail(`${operator} takes a pattern string`);
+        return `${name} ${operator === 'like' ? 'LIKE' : 'ILIKE'} ${params.add(encodeValue({ ...spec, nullable: false, maxLength: undefined }, value, { table: table.name, column }), 'TEXT')}`;
       case 'contains':
         return `${name} @> ${operand(table, column, spec, value, params)}`;
       case 'overlaps':
@@ -86,11 +143,16 @@ function isOperatorObject(filter: unknown): boolean {
 
 function operand(table: AnyTable, column: string, spec: ColumnSpec, value: unknown, params: ParamList): string {
   if (value === null) throw new ValidationError(table.name, column, 'null compares with nothing; use null or { isNull: true } to match NULL');
-  return params.add(encodeValue({ ...spec, nullable: false }, value, { table: table.name, column }), sqlType(spec));
+  // A filter value is not stored: an enum or length bound would only refuse a comparison the server answers fine.
+  return params.add(encodeValue(filterSpec(spec), value, { table: table.name, column }), paramType(spec));
+}
+
+function filterSpec(spec: ColumnSpec): ColumnSpec {
+  return spec.nullable || spec.maxLength !== undefined ? { ...spec, nullable: false, maxLength: undefined } : spec;
 }
 
 function listOperand(table: AnyTable, column: string, spec: ColumnSpec, value: unknown, operator: string, params: ParamList): string {
   if (!Array.isArray(value)) throw new ValidationError(table.name, column, `${operator} takes an array of values`);
-  const listSpec: ColumnSpec = { ...spec, kind: 'array', element: { ...spec, nullable: false }, nullable: false };
-  return params.add(encodeValue(listSpec, value, { table: table.name, column }), `${sqlType(spec)}[]`);
+  const listSpec: ColumnSpec = { ...spec, kind: 'array', element: filterSpec(spec), nullable: false, enumValues: undefined };
+  return params.add(encodeValue(listSpec, value, { table: table.name, column }), `${paramType(spec)}[]`);
 }

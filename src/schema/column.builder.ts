@@ -1,7 +1,9 @@
 import { ValidationError } from '../errors.js';
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
+import type { AnyTable } from './table.definition.js';
 import {
   DEFAULT_SQL_EXPRESSIONS,
+  type ReferentialAction,
   type ByInt8Mode,
   type ColumnKind,
   type ColumnSpec,
@@ -70,7 +72,40 @@ export class Column<
   primaryKey(): Column<TSelect, TInput, TKind, TOptional, true> {
     return new Column({ ...this.spec, primaryKey: true });
   }
+
+  /**
+   * The column's name in SQL, when it should differ from the property name:
+   * `createdAt: timestamptz().named('created_at')`. Rows, filters and orders
+   * keep using the property name; every statement uses this one. Checked
+   * like any identifier when the table is defined.
+   */
+  named(sqlName: string): Column<TSelect, TInput, TKind, TOptional, TPrimary> {
+    return new Column({ ...this.spec, sqlName });
+  }
+
+  /**
+   * A foreign key to `table`'s single-column primary key:
+   * `REFERENCES "table" ("id") ON DELETE …`. The column's type must be the
+   * key's type. Create the referenced table first (`createTables` runs the
+   * tables in the order given).
+   */
+  references(table: AnyTable, options: { onDelete?: ReferentialAction } = {}): Column<TSelect, TInput, TKind, TOptional, TPrimary> {
+    const fail = (problem: string): never => {
+      throw new ValidationError(undefined, undefined, `references(${table?.name ?? String(table)}): ${problem}`);
+    };
+    if (typeof table !== 'object' || table === null || typeof table.sqlName !== 'function') fail('not a table: pass a defineTable() result');
+    if (table.primaryKey.length !== 1) fail('the referenced table needs a single-column primary key');
+    const key = table.column(table.primaryKey[0]!)!;
+    if (key.kind !== this.spec.kind) fail(`a ${this.spec.kind} column cannot reference the ${key.kind} key "${table.primaryKey[0]!}"`);
+    const { onDelete } = options;
+    if (onDelete !== undefined && !REFERENTIAL_ACTIONS.includes(onDelete)) {
+      fail(`onDelete must be one of ${REFERENTIAL_ACTIONS.map((action) => `'${action}'`).join(', ')}, got ${JSON.stringify(onDelete)}`);
+    }
+    return new Column({ ...this.spec, references: { table: table.name, column: table.sqlName(table.primaryKey[0]!), onDelete } });
+  }
 }
+
+const REFERENTIAL_ACTIONS: readonly ReferentialAction[] = ['cascade', 'restrict', 'set null', 'no action'];
 
 /** Any column, whatever its types: the constraint tables are built from. */
 export type AnyColumn = Column<ByInt8Mode, unknown, ColumnKind, boolean, boolean>;

@@ -6,7 +6,13 @@ const { escapeLiteral } = pg;
 const SQL_TYPES: Record<Exclude<ColumnKind, 'array'>, string> = {
   uuid: 'UUID',
   int8: 'INT8',
+  int4: 'INT4',
+  int2: 'INT2',
+  float8: 'FLOAT8',
   text: 'TEXT',
+  // A CHECK constraint holds the values: the same on both dialects, no type to create first.
+  enum: 'TEXT',
+  date: 'DATE',
   bool: 'BOOL',
   timestamptz: 'TIMESTAMPTZ',
   decimal: 'DECIMAL',
@@ -17,7 +23,18 @@ const SQL_TYPES: Record<Exclude<ColumnKind, 'array'>, string> = {
 
 /** The column's SQL type, spelled so that CockroachDB and PostgreSQL both accept it. */
 export function sqlType(spec: ColumnSpec): string {
-  return spec.kind === 'array' ? `${sqlType(spec.element!)}[]` : SQL_TYPES[spec.kind];
+  if (spec.kind === 'array') return `${sqlType(spec.element!)}[]`;
+  if (spec.maxLength !== undefined) return `VARCHAR(${spec.maxLength})`;
+  return SQL_TYPES[spec.kind];
+}
+
+/**
+ * The type a bound parameter is cast to. Never `VARCHAR(n)`: an explicit cast
+ * to it silently truncates, so a too-long filter value would match a prefix.
+ */
+export function paramType(spec: ColumnSpec): string {
+  if (spec.kind === 'array') return `${paramType(spec.element!)}[]`;
+  return SQL_TYPES[spec.kind];
 }
 
 /**

@@ -1,10 +1,37 @@
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 
 /** The SQL types a column can have; `array` carries its element's spec. */
-export type ColumnKind = 'uuid' | 'int8' | 'text' | 'bool' | 'timestamptz' | 'decimal' | 'bytes' | 'jsonb' | 'array';
+export type ColumnKind =
+  | 'uuid'
+  | 'int8'
+  | 'int4'
+  | 'int2'
+  | 'float8'
+  | 'text'
+  | 'enum'
+  | 'bool'
+  | 'timestamptz'
+  | 'date'
+  | 'decimal'
+  | 'bytes'
+  | 'jsonb'
+  | 'array';
 
 /** Kinds an array may hold: CockroachDB has no arrays of JSONB, and arrays are one-dimensional. */
-export type ArrayElementKind = Exclude<ColumnKind, 'jsonb' | 'array'>;
+export type ArrayElementKind = Exclude<ColumnKind, 'jsonb' | 'array' | 'enum'>;
+
+/** Kinds `update` can `increment` / `decrement` in place. */
+export type NumericKind = 'int8' | 'int4' | 'int2' | 'float8' | 'decimal';
+
+/** What a foreign key does when the referenced row is deleted. */
+export type ReferentialAction = 'cascade' | 'restrict' | 'set null' | 'no action';
+
+/** A foreign key, resolved to SQL names when the column was declared. */
+export interface ColumnReference {
+  readonly table: string;
+  readonly column: string;
+  readonly onDelete: ReferentialAction | undefined;
+}
 
 /**
  * SQL expressions `.defaultSql()` accepts, per column kind. A closed list,
@@ -37,6 +64,13 @@ export interface ColumnSpec {
   readonly primaryKey: boolean;
   readonly unique: boolean;
   readonly default: ColumnDefault | undefined;
+  /** The column's name in SQL when it differs from its property name (`.named()`). */
+  readonly sqlName: string | undefined;
+  /** `VARCHAR(n)`: the most characters a `text` column holds, checked before SQL. */
+  readonly maxLength: number | undefined;
+  /** The allowed values of an `enum` column, in declaration order. */
+  readonly enumValues: readonly string[] | undefined;
+  readonly references: ColumnReference | undefined;
 }
 
 /**

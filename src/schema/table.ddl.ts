@@ -6,23 +6,42 @@ import type { ColumnSpec } from './column.types.js';
 import type { AnyTable, TableIndex } from './table.definition.js';
 import { refuseDdlInTransaction } from './ddl.guard.js';
 import { encodeValue } from './value.encoder.js';
+import { UnsupportedFeatureError } from '../errors.js';
 
-const { escapeIdentifier } = pg;
+const { escapeIdentifier, escapeLiteral } = pg;
 
 /**
  * The statements that create a table and its indexes, each idempotent
  * (`IF NOT EXISTS`), in the order they must run.
  */
 export function createTableStatements(table: AnyTable, dialect: Dialect): string[] {
+  refuseCockroachOnlyFeatures(table, dialect);
   const compositeKey = table.primaryKey.length > 1;
   const definitions = table.columnNames.map((column) =>
     columnDefinition(table, column, table.column(column)!, dialect, !compositeKey),
   );
-  if (compositeKey) definitions.push(`PRIMARY KEY (${table.primaryKey.map(escapeIdentifier).join(', ')})`);
+  if (compositeKey) definitions.push(`PRIMARY KEY (${quotedColumns(table, table.primaryKey)})`);
+  const locality = table.locality === undefined ? '' : ` LOCALITY ${table.locality === 'global' ? 'GLOBAL' : 'REGIONAL BY ROW'}`;
   return [
-    `CREATE TABLE IF NOT EXISTS ${escapeIdentifier(table.name)} (${definitions.join(', ')})`,
+    `CREATE TABLE IF NOT EXISTS ${escapeIdentifier(table.name)} (${definitions.join(', ')})${locality}`,
     ...table.indexes.map((index) => createIndexStatement(table, index, dialect)),
   ];
+}
+
+/** Multi-region localities and hash-sharded indexes have no PostgreSQL counterpart worth pretending with. */
+function refuseCockroachOnlyFeatures(table: AnyTable, dialect: Dialect): void {
+  if (dialect === 'cockroach') return;
+  if (table.locality !== undefined) {
+    throw new UnsupportedFeatureError(`Table "${table.name}": locality '${table.locality}' needs a multi-region CockroachDB database; PostgreSQL has no table localities`);
+  }
+  const hashed = table.indexes.find((index) => index.hash);
+  if (hashed) {
+    throw new UnsupportedFeatureError(`Table "${table.name}": index "${hashed.name}" is hash-sharded (USING HASH), which only CockroachDB has`);
+  }
+}
+
+function quotedColumns(table: AnyTable, columns: readonly string[]): string {
+  return columns.map((column) => escapeIdentifier(table.sqlName(column))).join(', ');
 }
 
 /** One `DROP TABLE IF EXISTS` for all the tables. */
@@ -37,9 +56,9 @@ export function dropTablesStatement(tables: readonly AnyTable[]): string {
  */
 export async function createTables(db: CockroachDatabase, ...tables: AnyTable[]): Promise<void> {
   refuseDdlInTransaction(db, 'createTables');
-  for (const table of tables) {
-    for (const statement of createTableStatements(table, db.dialect)) await db.query(statement);
-  }
+  // Every statement is written first, so a table the server cannot have stops the call before any DDL runs.
+  const statements = tables.flatMap((table) => createTableStatements(table, db.dialect));
+  for (const statement of statements) await db.query(statement);
 }
 
 /** Drops the tables if they exist, in one statement. */
@@ -49,12 +68,18 @@ export async function dropTables(db: CockroachDatabase, ...tables: AnyTable[]): 
 }
 
 function columnDefinition(table: AnyTable, column: string, spec: ColumnSpec, dialect: Dialect, inlineKey: boolean): string {
-  const parts = [escapeIdentifier(column), sqlType(spec)];
+  const name = escapeIdentifier(table.sqlName(column));
+  const parts = [name, sqlType(spec)];
   if (spec.primaryKey && inlineKey) parts.push('PRIMARY KEY');
   else if (!spec.nullable) parts.push('NOT NULL');
   const defaultClause = renderDefault(table, column, spec, dialect);
   if (defaultClause) parts.push(defaultClause);
   if (spec.unique && !(spec.primaryKey && inlineKey)) parts.push('UNIQUE');
+  if (spec.enumValues !== undefined) parts.push(`CHECK (${name} IN (${spec.enumValues.map((value) => escapeLiteral(value).trim()).join(', ')}))`);
+  if (spec.references !== undefined) {
+    const { table: target, column: key, onDelete } = spec.references;
+    parts.push(`REFERENCES ${escapeIdentifier(target)} (${escapeIdentifier(key)})${onDelete ? ` ON DELETE ${onDelete.toUpperCase()}` : ''}`);
+  }
   return parts.join(' ');
 }
 
@@ -76,11 +101,12 @@ function renderDefault(table: AnyTable, column: string, spec: ColumnSpec, dialec
 function createIndexStatement(table: AnyTable, index: TableIndex, dialect: Dialect): string {
   const name = escapeIdentifier(index.name);
   const target = escapeIdentifier(table.name);
-  const columns = index.columns.map(escapeIdentifier).join(', ');
+  const columns = quotedColumns(table, index.columns);
   if (index.inverted) {
     return dialect === 'cockroach'
       ? `CREATE INVERTED INDEX IF NOT EXISTS ${name} ON ${target} (${columns})`
       : `CREATE INDEX IF NOT EXISTS ${name} ON ${target} USING GIN (${columns})`;
   }
-  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${target} (${columns})`;
+  const hash = index.hash ? ` USING HASH${index.bucketCount === undefined ? '' : ` WITH (bucket_count = ${index.bucketCount})`}` : '';
+  return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${target} (${columns})${hash}`;
 }

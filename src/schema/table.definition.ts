@@ -1,6 +1,9 @@
 import { ValidationError } from '../errors.js';
 import { Column, type AnyColumn } from './column.builder.js';
 import type { ColumnSpec } from './column.types.js';
+import { rowSchema } from './row.validator.js';
+import type { StandardSchemaV1 } from './standard-schema.types.js';
+import type { InsertRow, PatchValues } from './table.types.js';
 import { encodeValue } from './value.encoder.js';
 
 export type ColumnMap = Record<string, AnyColumn>;
@@ -14,9 +17,28 @@ export type ContainerColumnName<TColumns extends ColumnMap> = {
 export interface IndexDefinition<TName extends string> {
   columns: readonly [TName, ...TName[]];
   unique?: boolean;
-  /** Default `<table>_<columns>_idx`. */
+  /** Default `<table>_<columns>_idx` (SQL column names). */
   name?: string;
+  /**
+   * CockroachDB only: a hash-sharded index (`USING HASH`), which spreads
+   * writes of sequential keys (timestamps, counters) over many ranges instead
+   * of one hot range. `createTables` refuses it on PostgreSQL.
+   */
+  hash?: boolean;
+  /** With `hash`: the number of shards (`WITH (bucket_count = n)`); default the server's (16). */
+  bucketCount?: number;
 }
+
+/**
+ * CockroachDB multi-region table localities: `'global'` (fast reads from
+ * every region, slower writes) or `'regional by row'` (each row homed in the
+ * region in its hidden `crdb_region` column). The database must be
+ * multi-region; `createTables` refuses both on PostgreSQL.
+ */
+export type TableLocality = 'global' | 'regional by row';
+
+/** How property names become SQL column names when a column has no `.named()`. */
+export type NamingStrategy = 'as-is' | 'snake_case';
 
 /** A generalized inverted (GIN) index, for JSON containment and array contains/overlaps. */
 export interface InvertedIndexDefinition<TName extends string> {
@@ -28,13 +50,31 @@ export interface InvertedIndexDefinition<TName extends string> {
 export interface TableOptions<TColumns extends ColumnMap> {
   indexes?: ReadonlyArray<IndexDefinition<keyof TColumns & string>>;
   invertedIndexes?: ReadonlyArray<InvertedIndexDefinition<ContainerColumnName<TColumns>>>;
+  /** `'snake_case'` names every column `created_at` for a `createdAt` property (unless `.named()`). Default `'as-is'`. */
+  naming?: NamingStrategy;
+  locality?: TableLocality;
 }
 
 export interface TableIndex {
   readonly name: string;
+  /** Property names, as in the definition. */
   readonly columns: readonly string[];
   readonly unique: boolean;
   readonly inverted: boolean;
+  readonly hash: boolean;
+  readonly bucketCount: number | undefined;
+}
+
+const TABLE_OPTIONS = ['indexes', 'invertedIndexes', 'naming', 'locality'];
+const INDEX_OPTIONS = ['columns', 'unique', 'name', 'hash', 'bucketCount'];
+const LOCALITIES: readonly TableLocality[] = ['global', 'regional by row'];
+
+/** `createdAt` → `created_at`, `userID` → `user_id`, `line2Text` → `line2_text`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
 }
 
 /**
@@ -48,7 +88,9 @@ export class Table<TColumns extends ColumnMap = ColumnMap> {
   /** Primary-key column names, in definition order (empty when the table has none). */
   readonly primaryKey: readonly string[];
   readonly indexes: readonly TableIndex[];
+  readonly locality: TableLocality | undefined;
   private readonly specs: ReadonlyMap<string, ColumnSpec>;
+  private readonly sqlNames: ReadonlyMap<string, string>;
 
   /** @internal Use `defineTable()`. */
   constructor(
@@ -57,30 +99,72 @@ export class Table<TColumns extends ColumnMap = ColumnMap> {
     options: TableOptions<TColumns>,
   ) {
     const specs = new Map<string, ColumnSpec>();
-    for (const column of Object.keys(columns)) specs.set(column, columns[column]!.spec);
+    const sqlNames = new Map<string, string>();
+    for (const column of Object.keys(columns)) {
+      const spec = columns[column]!.spec;
+      specs.set(column, spec);
+      sqlNames.set(column, spec.sqlName ?? (options.naming === 'snake_case' ? snakeCase(column) : column));
+    }
     this.specs = specs;
+    this.sqlNames = sqlNames;
     this.columnNames = [...specs.keys()];
     this.primaryKey = [...specs].filter(([, spec]) => spec.primaryKey).map(([column]) => column);
+    this.locality = options.locality;
+    const sqlNamesOf = (properties: readonly string[]): string => properties.map((column) => sqlNames.get(column) ?? column).join('_');
     this.indexes = [
       ...(options.indexes ?? []).map((index) => ({
-        name: index.name ?? `${name}_${index.columns.join('_')}_idx`,
+        name: index.name ?? `${name}_${sqlNamesOf(index.columns)}_idx`,
         columns: [...index.columns],
         unique: index.unique ?? false,
         inverted: false,
+        hash: index.hash ?? false,
+        bucketCount: index.bucketCount,
       })),
       ...(options.invertedIndexes ?? []).map((index) => ({
-        name: index.name ?? `${name}_${index.column}_gin`,
+        name: index.name ?? `${name}_${sqlNamesOf([index.column])}_gin`,
         columns: [index.column],
         unique: false,
         inverted: true,
+        hash: false,
+        bucketCount: undefined,
       })),
     ];
+  }
+
+  private validators: TableSchemas<Table<TColumns>> | undefined;
+
+  /**
+   * Standard Schema validators built from the columns: `insert` checks a
+   * whole new row, `patch` a partial one, with the repository's own checks
+   * and messages, reporting every problem at its column's path. Hand them to
+   * NestJS 12's `StandardSchemaValidationPipe` (`@Body({ schema })`) or any
+   * Standard Schema consumer. Values pass through unchanged.
+   */
+  get schemas(): TableSchemas<Table<TColumns>> {
+    this.validators ??= { insert: rowSchema(this, 'insert'), patch: rowSchema(this, 'patch') };
+    return this.validators;
   }
 
   /** The column's spec, or `undefined` for a name the table does not define (a Map lookup: no prototype to reach). */
   column(name: string): ColumnSpec | undefined {
     return this.specs.get(name);
   }
+
+  /**
+   * The column's name in SQL (its `.named()` name, else the table's naming
+   * strategy applied to the property name). Use it in hand-written SQL and
+   * when comparing with `describeTable()`.
+   */
+  sqlName(column: keyof TColumns & string): string {
+    const sqlName = this.sqlNames.get(column);
+    if (sqlName === undefined) throw new ValidationError(this.name, column, 'unknown column');
+    return sqlName;
+  }
+}
+
+export interface TableSchemas<TTable extends AnyTable> {
+  readonly insert: StandardSchemaV1<InsertRow<TTable>, InsertRow<TTable>>;
+  readonly patch: StandardSchemaV1<PatchValues<TTable>, PatchValues<TTable>>;
 }
 
 /** Any table, whatever its columns. */
@@ -104,8 +188,22 @@ export function defineTable<TColumns extends ColumnMap>(
 ): Table<TColumns> {
   checkIdentifier(name, undefined, name, 'table name');
   for (const option of Object.keys(options)) {
-    if (option !== 'indexes' && option !== 'invertedIndexes') {
-      throw new ValidationError(name, undefined, `unknown table option "${option}" (expected indexes, invertedIndexes)`);
+    if (!TABLE_OPTIONS.includes(option)) {
+      throw new ValidationError(name, undefined, `unknown table option "${option}" (expected ${TABLE_OPTIONS.join(', ')})`);
+    }
+  }
+  if (options.naming !== undefined && options.naming !== 'as-is' && options.naming !== 'snake_case') {
+    throw new ValidationError(name, undefined, `naming must be 'as-is' or 'snake_case', got ${JSON.stringify(options.naming)}`);
+  }
+  if (options.locality !== undefined && !LOCALITIES.includes(options.locality)) {
+    throw new ValidationError(name, undefined, `locality must be 'global' or 'regional by row', got ${JSON.stringify(options.locality)}`);
+  }
+  for (const index of options.indexes ?? []) {
+    for (const key of Object.keys(index)) {
+      if (!INDEX_OPTIONS.includes(key)) throw new ValidationError(name, undefined, `unknown index option "${key}" (expected ${INDEX_OPTIONS.join(', ')})`);
+    }
+    if (index.bucketCount !== undefined && (index.hash !== true || !Number.isSafeInteger(index.bucketCount) || index.bucketCount < 2 || index.bucketCount > 2048)) {
+      throw new ValidationError(name, undefined, 'bucketCount needs hash: true and an integer from 2 to 2048');
     }
   }
   const columnNames = Object.keys(columns);
@@ -121,6 +219,14 @@ export function defineTable<TColumns extends ColumnMap>(
     checkColumn(name, column, columns[column]!.spec);
   }
   const table = new Table(name, columns, options);
+  const seen = new Map<string, string>();
+  for (const column of columnNames) {
+    const sqlName = table.sqlName(column);
+    checkIdentifier(name, column, sqlName, 'SQL column name');
+    const other = seen.get(sqlName);
+    if (other !== undefined) throw new ValidationError(name, column, `the SQL column name "${sqlName}" is also the name of "${other}"`);
+    seen.set(sqlName, column);
+  }
   checkIndexes(table);
   return table;
 }
@@ -131,6 +237,9 @@ function checkColumn(table: string, column: string, spec: ColumnSpec): void {
     throw new ValidationError(table, column, 'a JSONB column cannot be a key or unique: JSONB values cannot be compared for uniqueness');
   }
   if (spec.default?.kind === 'value') encodeValue(spec, spec.default.value, { table, column });
+  if (spec.references?.onDelete === 'set null' && !spec.nullable) {
+    throw new ValidationError(table, column, "onDelete: 'set null' needs a nullable column");
+  }
 }
 
 function checkIndexes(table: AnyTable): void {

@@ -1,5 +1,24 @@
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
+import type { NumericKind } from './column.types.js';
 import type { AnyTable } from './table.definition.js';
+
+/**
+ * Type-level settings an application declares once, by declaration merging,
+ * so that row types match its module options everywhere:
+ *
+ * ```ts
+ * declare module 'nestjs-cockroachdb' {
+ *   interface CockroachTypes { int8: 'number' }
+ * }
+ * ```
+ *
+ * Without it, INT8 columns are typed for the default `int8: 'string'`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface CockroachTypes {}
+
+/** The INT8 policy row types follow: `CockroachTypes['int8']` when the app declared it, else `'string'`. */
+export type DefaultInt8Mode = CockroachTypes extends { int8: infer TMode extends Int8Mode } ? TMode : 'string';
 
 /** Flattens an intersection so editors show one object type. */
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
@@ -12,7 +31,7 @@ type ColumnTypes<TTable extends AnyTable, K extends ColumnName<TTable>> = TTable
 export type ColumnInput<TTable extends AnyTable, K extends ColumnName<TTable>> = ColumnTypes<TTable, K>['input'];
 
 /** What a read returns for the column under the INT8 policy `TInt8`. */
-export type ColumnValue<TTable extends AnyTable, K extends ColumnName<TTable>, TInt8 extends Int8Mode = 'string'> =
+export type ColumnValue<TTable extends AnyTable, K extends ColumnName<TTable>, TInt8 extends Int8Mode = DefaultInt8Mode> =
   ColumnTypes<TTable, K>['select'][TInt8];
 
 type OptionalColumn<TTable extends AnyTable> = {
@@ -25,10 +44,10 @@ type PrimaryKeyColumn<TTable extends AnyTable> = {
 
 /**
  * A row as read back. INT8 columns follow the connection's INT8 policy:
- * strings by default; pass `'bigint'` or `'number'` when the connection was
- * configured with `int8: 'bigint'` / `'number'`.
+ * `DefaultInt8Mode` (declared once through `CockroachTypes`), or the mode
+ * given here for a connection configured differently.
  */
-export type Row<TTable extends AnyTable, TInt8 extends Int8Mode = 'string'> = Simplify<{
+export type Row<TTable extends AnyTable, TInt8 extends Int8Mode = DefaultInt8Mode> = Simplify<{
   [K in ColumnName<TTable>]: ColumnValue<TTable, K, TInt8>;
 }>;
 
@@ -39,8 +58,18 @@ export type InsertRow<TTable extends AnyTable> = Simplify<
   }
 >;
 
-/** What `update` sets: any subset of columns. */
-export type RowPatch<TTable extends AnyTable> = { [K in ColumnName<TTable>]?: ColumnInput<TTable, K> };
+/** Any subset of columns with plain values: what `table.schemas.patch` accepts. */
+export type PatchValues<TTable extends AnyTable> = { [K in ColumnName<TTable>]?: ColumnInput<TTable, K> };
+
+/** Changes a numeric column in place (`SET n = n + $1`): no read-modify-write, so no lost update. */
+export type NumericChange<V> = { readonly increment: V } | { readonly decrement: V };
+
+/** What `update` sets: any subset of columns; numeric columns also take `{ increment }` / `{ decrement }`. */
+export type RowPatch<TTable extends AnyTable> = {
+  [K in ColumnName<TTable>]?: TTable['columns'][K]['$types']['kind'] extends NumericKind
+    ? ColumnInput<TTable, K> | NumericChange<NonNullable<ColumnInput<TTable, K>>>
+    : ColumnInput<TTable, K>;
+};
 
 /** The value `findById` takes: the input type of the (single-column) primary key. */
 export type PrimaryKeyValue<TTable extends AnyTable> = NonNullable<ColumnInput<TTable, PrimaryKeyColumn<TTable>>>;

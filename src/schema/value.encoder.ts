@@ -14,6 +14,8 @@ const NUMERIC = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
 const INT8_MIN = -(2n ** 63n);
 const INT8_MAX = 2n ** 63n - 1n;
 
+const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
+
 type Fail = (problem: string) => never;
 type ScalarKind = Exclude<ColumnKind, 'array'>;
 
@@ -37,7 +39,21 @@ function encode(spec: ColumnSpec, value: unknown, fail: Fail, prefix: string): u
   }
   if (value === undefined) fail(`${prefix}undefined is not a value; leave the column out or pass null`);
   if (spec.kind === 'array') return encodeArray(spec, value, fail);
-  return SCALARS[spec.kind](value, (problem) => fail(`${prefix}${problem}`));
+  const prefixed: Fail = (problem) => fail(`${prefix}${problem}`);
+  const encoded = SCALARS[spec.kind](value, prefixed);
+  if (spec.maxLength !== undefined) checkLength(encoded as string, spec.maxLength, prefixed);
+  if (spec.enumValues !== undefined && !spec.enumValues.includes(encoded as string)) {
+    prefixed(`${describe(value)} is not one of ${spec.enumValues.map((item) => JSON.stringify(item)).join(', ')}`);
+  }
+  return encoded;
+}
+
+/** VARCHAR(n) counts characters (code points), as the server does, not UTF-16 units. */
+function checkLength(value: string, maxLength: number, fail: Fail): void {
+  if (value.length <= maxLength) return;
+  let characters = 0;
+  for (const _ of value) characters++;
+  if (characters > maxLength) fail(`the string has ${characters} characters, more than the column's ${maxLength}`);
 }
 
 function encodeArray(spec: ColumnSpec, value: unknown, fail: Fail): unknown[] {
@@ -60,14 +76,26 @@ const SCALARS: Record<ScalarKind, (value: unknown, fail: Fail) => unknown> = {
     return value;
   },
   int8: encodeInt8,
-  text: (value: unknown, fail: Fail) => {
-    if (typeof value !== 'string') fail(`expected a string, got ${describe(value)}`);
-    // PostgreSQL refuses NUL in text; refusing it everywhere keeps both dialects alike.
-    if (value.includes('\u0000')) fail('the string contains a NUL character');
-    // UTF-8 cannot encode a lone surrogate: the driver would silently store U+FFFD instead.
-    if (LONE_SURROGATE.test(value)) fail('the string contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode');
+  int4: (value: unknown, fail: Fail) => encodeSmallInteger(value, 2 ** 31, 'INT4', fail),
+  int2: (value: unknown, fail: Fail) => encodeSmallInteger(value, 2 ** 15, 'INT2', fail),
+  float8: (value: unknown, fail: Fail) => {
+    if (typeof value !== 'number') fail(`expected a number, got ${describe(value)}`);
+    if (!Number.isFinite(value)) fail(`expected a finite number, got ${value}`);
     return value;
   },
+  date: (value: unknown, fail: Fail) => {
+    const match = typeof value === 'string' ? DATE.exec(value) : null;
+    if (!match) fail(`expected a date as 'YYYY-MM-DD', got ${describe(value)}`);
+    // Date.UTC rolls 2023-02-30 over to March; a real day maps back to itself.
+    const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const parsed = new Date(Date.UTC(year, month - 1, day));
+    if (parsed.getUTCFullYear() !== year || parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== day) {
+      fail(`${describe(value)} is not a calendar date`);
+    }
+    return value;
+  },
+  text: encodeText,
+  enum: encodeText,
   bool: (value: unknown, fail: Fail) => {
     if (typeof value !== 'boolean') fail(`expected a boolean, got ${describe(value)}`);
     return value;
@@ -91,6 +119,21 @@ const SCALARS: Record<ScalarKind, (value: unknown, fail: Fail) => unknown> = {
   },
   jsonb: (value: unknown, fail: Fail) => encodeJson(value, (problem) => fail(`not JSON-serialisable: ${problem}`)),
 };
+
+function encodeText(value: unknown, fail: Fail): string {
+  if (typeof value !== 'string') fail(`expected a string, got ${describe(value)}`);
+  // PostgreSQL refuses NUL in text; refusing it everywhere keeps both dialects alike.
+  if (value.includes('\u0000')) fail('the string contains a NUL character');
+  // UTF-8 cannot encode a lone surrogate: the driver would silently store U+FFFD instead.
+  if (LONE_SURROGATE.test(value)) fail('the string contains an unpaired UTF-16 surrogate, which UTF-8 cannot encode');
+  return value;
+}
+
+function encodeSmallInteger(value: unknown, limit: number, type: string, fail: Fail): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) fail(`expected an integer number, got ${describe(value)}`);
+  if (value < -limit || value >= limit) fail(`${value} is outside the ${type} range`);
+  return value;
+}
 
 function encodeInt8(value: unknown, fail: Fail): string {
   let integer: bigint;

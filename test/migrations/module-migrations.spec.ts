@@ -176,6 +176,31 @@ describe('schema drift at start-up', () => {
     }
   });
 
+  it('compares SQL names, not property names (snake_case tables and .named() columns)', async () => {
+    const snakeNotes = defineTable(
+      'snake_notes',
+      { id: uuidKey(), createdBy: text(), likeCount: int().named('likes') },
+      { naming: 'snake_case' },
+    );
+    logger = new CapturedLogger().install();
+    const live = await createTestDatabase('module_drift_names');
+    try {
+      await live.admin('CREATE TABLE snake_notes (id UUID PRIMARY KEY, created_by TEXT NOT NULL, likes INT8 NOT NULL)');
+      const app = await Test.createTestingModule({
+        imports: [CockroachModule.forRoot({ url: live.url, schemaCheck: 'warn' }), CockroachModule.forFeature([snakeNotes])],
+      })
+        .setLogger(logger)
+        .compile();
+      await app.init();
+      await app.close();
+      assert.ok(logger.lines.some((line) => line.includes('Connection "default" closed')), 'the logger captured the app');
+      assert.deepEqual(logger.lines.filter((line) => line.includes('Schema drift')), []);
+    } finally {
+      logger.restore();
+      await live.drop();
+    }
+  });
+
   it('is on by default with migrations, off without', async () => {
     const withMigrations = migrationDir();
     logger = new CapturedLogger().install();

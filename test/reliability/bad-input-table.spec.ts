@@ -5,8 +5,10 @@ import {
   CockroachDatabase,
   CockroachError,
   ConfigurationError,
+  InvalidCursorError,
   NestedTransactionError,
   Repository,
+  TransactionRequiredError,
   UnsupportedFeatureError,
   ValidationError,
   TransactionalMethodError,
@@ -25,6 +27,8 @@ const ERROR_CLASSES: Record<ExpectedError['kind'], abstract new (...args: never[
   NestedTransactionError,
   UnsupportedFeatureError,
   TransactionalMethodError,
+  TransactionRequiredError,
+  InvalidCursorError,
   CockroachError,
 };
 
@@ -93,6 +97,10 @@ function checkError(outcome: Outcome, row: BadInput): void {
       assert.ok(error instanceof ValidationError);
       assert.equal(error.table, expected.table, 'the table named');
       assert.equal(error.column, expected.column, 'the column named');
+      break;
+    case 'InvalidCursorError':
+      assert.ok(error instanceof InvalidCursorError);
+      assert.equal(error.table, expected.table, 'the table named');
       break;
     default:
       break;

@@ -1,6 +1,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CockroachDatabase, createTables, defineTable, int, Repository, text, ValidationError } from '../../src/index.js';
+import { buildInsert } from '../../src/repository/insert.builder.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 const points = defineTable('points', { id: int().primaryKey(), label: text() });
@@ -44,14 +45,21 @@ describe('insertMany and the 65,535-parameter limit of one statement', () => {
     assert.equal(await stored(), 32_767);
   });
 
-  it('beyond the limit (32,768 rows × 2 columns): a ValidationError before any SQL, nothing inserted', async () => {
-    // Pins today's behaviour; when insertMany learns to split into batches, this becomes "all rows inserted".
-    await assert.rejects(repo.insertMany(rows(32_768)), (error: unknown) => {
+  it('beyond the limit (32,768 rows × 2 columns): split into two statements in one transaction, every row inserted in order', async () => {
+    const inserted = await repo.insertMany(rows(32_768));
+    assert.equal(inserted.length, 32_768);
+    assert.deepEqual(inserted.at(-1), { id: '32768', label: 'p32768' });
+    assert.equal(statements.filter((text) => text.startsWith('INSERT')).length, 2, 'two statements');
+    assert.match(statements[0]!, /^BEGIN/, 'in one transaction');
+    assert.equal(statements.at(-1), 'COMMIT');
+    assert.equal(await stored(), 32_768);
+  });
+
+  it('one statement still refuses more than 65,535 parameters (upsert cannot be split): a ValidationError before any SQL', () => {
+    assert.throws(() => buildInsert(points, rows(32_768)), (error: unknown) => {
       assert.ok(error instanceof ValidationError, String(error));
       assert.match(error.message, /too many values for one statement/);
       return true;
     });
-    assert.deepEqual(statements, []);
-    assert.equal(await stored(), 0);
   });
 });

@@ -48,7 +48,10 @@ describe('sample app: accounts', () => {
     const badBalance = await sample.http.post('/accounts').send({ owner: 'dave', balance: 1.5 }).expect(400);
     assert.deepEqual([badBalance.body.table, badBalance.body.column], ['accounts', 'balance']);
     const noOwner = await sample.http.post('/accounts').send({ balance: 1 }).expect(400);
-    assert.match(noOwner.body.message, /"owner" must be a non-empty string/);
+    assert.deepEqual([noOwner.body.table, noOwner.body.column], ['accounts', 'owner']);
+    assert.match(noOwner.body.message, /owner: a value is required/);
+    const twoProblems = await sample.http.post('/accounts').send({ owner: 5, balance: 'lots', colour: 'red' }).expect(400);
+    assert.deepEqual(twoProblems.body.problems.map((problem: { column: string }) => problem.column), ['owner', 'balance', 'colour']);
     const [row] = await sample.testDb.admin<{ count: string }>("SELECT count(*)::TEXT AS count FROM accounts WHERE owner = 'dave'");
     assert.equal(row!.count, '0');
   });
@@ -82,7 +85,7 @@ describe('sample app: transfers', () => {
     await sample.http.post('/transfers').send({ from: ALICE, to: ALICE, amount: 1 }).expect(400);
     await sample.http.post('/transfers').send({ from: ALICE, amount: 1 }).expect(400);
     const badUuid = await sample.http.post('/transfers').send({ from: 'alice', to: BOB, amount: 1 }).expect(400);
-    assert.equal(badUuid.body.column, 'id');
+    assert.equal(badUuid.body.column, 'from');
     await sample.http.post('/transfers').send({ from: ALICE, to: UNKNOWN, amount: 1 }).expect(404);
     assert.deepEqual(await balances(), before);
     assert.equal(await transferCount(), transfersBefore);

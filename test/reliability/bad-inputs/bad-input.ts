@@ -27,7 +27,11 @@ export type ExpectedError =
       readonly message: string;
     }
   | { readonly kind: 'TransactionalMethodError'; readonly method: string; readonly message: string }
-  | { readonly kind: 'NestedTransactionError' | 'UnsupportedFeatureError' | 'CockroachError'; readonly message: string };
+  | {
+      readonly kind: 'NestedTransactionError' | 'UnsupportedFeatureError' | 'TransactionRequiredError' | 'CockroachError';
+      readonly message: string;
+    }
+  | { readonly kind: 'InvalidCursorError'; readonly table: string; readonly message: string };
 
 export interface BadInput {
   readonly name: string;
@@ -69,3 +73,7 @@ export const unsupportedFeatureError = (message: string): ExpectedError => ({ ki
 
 /** The base class itself, for the few refusals that have no more specific one. */
 export const cockroachError = (message: string): ExpectedError => ({ kind: 'CockroachError', message });
+
+export const transactionRequiredError = (message: string): ExpectedError => ({ kind: 'TransactionRequiredError', message });
+
+export const invalidCursorError = (table: string, message: string): ExpectedError => ({ kind: 'InvalidCursorError', table, message });

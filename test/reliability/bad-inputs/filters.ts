@@ -48,8 +48,8 @@ export const FILTER_ROWS: readonly BadInput[] = [
   },
   {
     name: 'an unknown operator',
-    call: (env) => env.accounts.find({ where: { owner: untyped({ like: '%a%' }) as never } }),
-    expected: validationError('accounts', 'owner', 'unknown operator "like" for a text column'),
+    call: (env) => env.accounts.find({ where: { owner: untyped({ regex: '%a%' }) as never } }),
+    expected: validationError('accounts', 'owner', 'unknown operator "regex" for a text column'),
   },
   {
     name: 'an operator the column kind does not take (gt on a BOOL)',

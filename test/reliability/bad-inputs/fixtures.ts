@@ -4,6 +4,7 @@ import {
   bytes,
   decimal,
   defineTable,
+  enumOf,
   int,
   json,
   rowId,
@@ -11,6 +12,7 @@ import {
   timestamptz,
   uuid,
   uuidKey,
+  varchar,
   type InsertRow,
 } from '../../../src/index.js';
 
@@ -30,6 +32,8 @@ export const accounts = defineTable(
     profile: json<Record<string, unknown>>().nullable(),
     tags: array(text()),
     scores: array(int()).default([]),
+    plan: enumOf(['free', 'pro']).default('free'),
+    nickname: varchar(8).nullable(),
   },
   { invertedIndexes: [{ column: 'profile' }] },
 );

@@ -196,7 +196,7 @@ export const IDENTIFIER_ROWS: readonly BadInput[] = [
   {
     name: 'find: an unknown option',
     call: (env) => env.accounts.find(untyped({ order: { owner: 'asc' } })),
-    expected: validationError('accounts', undefined, 'unknown find option "order" (expected where, orderBy, limit, offset)'),
+    expected: validationError('accounts', undefined, 'unknown find option "order" (expected where, orderBy, limit, offset, select, lock, skipLocked, noWait)'),
   },
   {
     name: 'upsert: SQL as the conflict target',

@@ -1,0 +1,88 @@
+import pg from 'pg';
+import { CockroachDatabase, createTables, defineTable, dropTables, int4, Repository, text, timestamptz, uuidKey } from '../src/index.js';
+import { buildInsert } from '../src/repository/insert.builder.js';
+import { buildPage } from '../src/repository/page.builder.js';
+import { buildFindById } from '../src/repository/select.builder.js';
+import { compare, interleavedLatency, throughput } from './support/measure.js';
+
+const { Pool } = pg;
+
+const scores = defineTable('bench_scores', { id: uuidKey(), player: text(), score: int4(), at: timestamptz() }, { indexes: [{ columns: ['score'] }] });
+
+/**
+ * What the repository costs over the raw `pg` pool: `insert`, `findById` and
+ * `findPage` against the very statement the repository sends (recorded from
+ * its `onQuery` hook), with the same values, on a raw pool of the same size.
+ * The ratio is raw ops/s over repository ops/s (1.00 = no cost).
+ */
+export async function repositoryOverhead(url: string): Promise<void> {
+  const sent: Array<{ text: string; values: readonly unknown[] }> = [];
+  let recording = true;
+  const db = await CockroachDatabase.connect({ url, pool: { max: 8 }, onQuery: (event) => void (recording && sent.push(event)) });
+  const raw = new Pool({ connectionString: url, max: 8 });
+  raw.on('error', () => undefined);
+  raw.on('connect', (client) => client.on('error', () => undefined));
+  await dropTables(db, scores);
+  await createTables(db, scores);
+  const repo = new Repository(db, scores);
+  const seeded = await repo.insertMany(Array.from({ length: 2000 }, (_, index) => ({ player: `p${index}`, score: index % 97, at: new Date() })));
+  const ids = seeded.map((row) => row.id);
+
+  /** The statement the repository sends for `call`, to replay on the raw pool. */
+  const recorded = async (call: () => Promise<unknown>): Promise<string> => {
+    sent.length = 0;
+    await call();
+    return sent[sent.length - 1]!.text;
+  };
+  let counter = 0;
+  const newRow = () => ({ player: `n${counter++}`, score: counter % 97, at: new Date() });
+  const insertText = await recorded(() => repo.insert(newRow()));
+  const findText = await recorded(() => repo.findById(ids[0]!));
+  const firstPage = await repo.findPage({ orderBy: { score: 'asc' }, limit: 20 });
+  const pageText = await recorded(() => repo.findPage({ orderBy: { score: 'asc' }, limit: 20, after: firstPage.next }));
+  const pageValues = [...sent[sent.length - 1]!.values];
+  recording = false;
+
+  const cases: Array<[name: string, ours: () => Promise<unknown>, baseline: () => Promise<unknown>]> = [
+    ['insert', () => repo.insert(newRow()), () => { const row = newRow(); return raw.query(insertText, [row.player, row.score, row.at]); }],
+    ['findById', () => repo.findById(ids[counter++ % ids.length]!), () => raw.query(findText, [ids[counter++ % ids.length]])],
+    ['findPage', () => repo.findPage({ orderBy: { score: 'asc' }, limit: 20, after: firstPage.next }), () => raw.query(pageText, pageValues)],
+  ];
+  console.log('\nRepository overhead: repository vs the same statement on a raw pg Pool');
+  console.log('  latency, one operation of each in turn (median of 2000 each):');
+  for (const [name, ours, baseline] of cases) {
+    await interleavedLatency(200, ours, baseline); // warm-up
+    const { a, b } = await interleavedLatency(2000, ours, baseline);
+    console.log(`  ${name.padEnd(8)} repository ${(a * 1000).toFixed(0)} µs, raw pg ${(b * 1000).toFixed(0)} µs, cost ratio ${(a / b).toFixed(3)}x`);
+  }
+  // The repository's own work, without the round trip: stable on a noisy machine where the ratios above are not.
+  const pageRows = (await raw.query(pageText, pageValues)).rows as Array<Record<string, unknown>>;
+  const cpu: Array<[string, () => unknown]> = [
+    ['insert', () => buildInsert(scores, [newRow()])],
+    ['findById', () => buildFindById(scores, ids[counter++ % ids.length])],
+    ['findPage', () => buildPage(scores, { orderBy: { score: 'asc' }, limit: 20, after: firstPage.next }).finish([...pageRows])],
+  ];
+  console.log('  the repository\'s own work per call (building the statement, checking values, reading the cursor; no I/O):');
+  for (const [name, work] of cpu) {
+    for (let index = 0; index < 2000; index++) work();
+    const started = performance.now();
+    for (let index = 0; index < 20000; index++) work();
+    console.log(`  ${name.padEnd(8)} ${(((performance.now() - started) / 20000) * 1000).toFixed(1)} µs`);
+  }
+  console.log('  throughput, alternating rounds of 1000 operations (ops/s, median of 5 rounds):');
+  for (const [name, ours, baseline] of cases) {
+    for (const concurrency of [1, 8]) {
+      const count = 1000;
+      await throughput(200, concurrency, ours); // warm-up
+      await throughput(200, concurrency, baseline);
+      const { a, b } = await compare(
+        5,
+        () => throughput(count, concurrency, ours),
+        () => throughput(count, concurrency, baseline),
+      );
+      console.log(`  ${name.padEnd(8)} concurrency ${concurrency}: repository ${a.toFixed(0)}/s, raw pg ${b.toFixed(0)}/s, cost ratio ${(b / a).toFixed(3)}x`);
+    }
+  }
+  await dropTables(db, scores);
+  await Promise.all([db.close(), raw.end()]);
+}

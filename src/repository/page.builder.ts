@@ -1,0 +1,116 @@
+import pg from 'pg';
+import type { SqlQuery } from '../database/sql.template.js';
+import { ValidationError } from '../errors.js';
+import { paramType } from '../schema/column.sql.js';
+import type { AnyTable } from '../schema/table.definition.js';
+import { checkOptionNames, ownRecord } from './input.guard.js';
+import { queryFingerprint, readCursor, writeCursor } from './page.cursor.js';
+import { ParamList } from './param.list.js';
+import { orderTerms, selectList } from './select.builder.js';
+import { buildWhere } from './where.builder.js';
+
+const { escapeIdentifier } = pg;
+
+const PAGE_OPTIONS = ['where', 'orderBy', 'after', 'limit'];
+export const MAX_PAGE_SIZE = 10_000;
+
+type Direction = 'asc' | 'desc';
+
+/** A page query and what turns its result into rows and the next cursor. */
+export interface PageQuery extends SqlQuery {
+  readonly limit: number;
+  /** Takes the result rows (at most `limit + 1`): returns the page's rows and the cursor after them. */
+  readonly finish: (rows: Array<Record<string, unknown>>) => { rows: Array<Record<string, unknown>>; next: string | null };
+}
+
+/**
+ * Keyset pagination: `WHERE (sort columns) > (last row's values) ORDER BY …
+ * LIMIT n + 1`. The primary key ends the order, so the order is total and a
+ * page starts exactly after the previous one's last row, whatever was
+ * inserted or deleted in between; the extra row only says whether there is
+ * a next page. No OFFSET, so every page costs the same.
+ */
+export function buildPage(table: AnyTable, options: unknown): PageQuery {
+  const record = ownRecord(table, options, 'the findPage options');
+  checkOptionNames(table, record, PAGE_OPTIONS, 'findPage');
+  const limit = pageSize(table, record.limit, 'limit');
+  if (record.orderBy === undefined) throw new ValidationError(table.name, undefined, 'findPage needs orderBy (the primary key is added as a tie-breaker)');
+  const order = totalOrder(table, record.orderBy);
+  const params = new ParamList();
+  const where = buildWhere(table, record.where, params, false);
+  const fingerprint = queryFingerprint(table, order, where, params.values);
+  const columns = order.map(([column]) => column);
+
+  let condition = where;
+  if (record.after !== undefined && record.after !== null) {
+    const values = readCursor(table, columns, record.after, fingerprint);
+    const placeholders = values.map((value, index) => params.add(value, paramType(table.column(columns[index]!)!)));
+    const keyset = keysetCondition(table, order, placeholders);
+    condition = where === '' ? ` WHERE ${keyset}` : `${where} AND ${keyset}`;
+  }
+  // TIMESTAMPTZ sort values are also read as the server's text, for an exact cursor (see writeCursor).
+  const exactColumns = columns.filter((column) => table.column(column)!.kind === 'timestamptz');
+  const exactList = exactColumns.map((column, index) => `, ${escapeIdentifier(table.sqlName(column))}::TEXT AS "$cursor${index}"`).join('');
+  const orderSql = order.map(([column, direction]) => `${escapeIdentifier(table.sqlName(column))} ${direction === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
+  const text =
+    `SELECT ${selectList(table)}${exactList} FROM ${escapeIdentifier(table.name)}${condition} ORDER BY ${orderSql} ` +
+    `LIMIT ${params.add(limit + 1, 'INT8')}`;
+
+  const finish = (rows: Array<Record<string, unknown>>): { rows: Array<Record<string, unknown>>; next: string | null } => {
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    const last = rows[rows.length - 1];
+    const exact = new Map<string, string>();
+    if (last !== undefined) exactColumns.forEach((column, index) => exact.set(column, last[`$cursor${index}`] as string));
+    if (exactColumns.length > 0) {
+      for (const row of rows) for (let index = 0; index < exactColumns.length; index++) delete row[`$cursor${index}`];
+    }
+    return { rows, next: more && last !== undefined ? writeCursor(table, columns, last, exact, fingerprint) : null };
+  };
+  return { text, values: params.values, limit, finish };
+}
+
+/** The caller's order, then the primary-key columns it does not name: a total order. */
+function totalOrder(table: AnyTable, orderBy: unknown): Array<[string, Direction]> {
+  if (table.primaryKey.length === 0) {
+    throw new ValidationError(table.name, undefined, 'findPage needs a primary key to break ties between equal sort values');
+  }
+  const order = orderTerms(table, orderBy);
+  if (order.length === 0) throw new ValidationError(table.name, undefined, 'orderBy names no column');
+  for (const [column] of order) {
+    const spec = table.column(column)!;
+    if (spec.nullable) {
+      throw new ValidationError(table.name, column, 'findPage cannot order by a nullable column: NULLs have no place in a keyset; order by NOT NULL columns');
+    }
+    if (spec.kind === 'jsonb' || spec.kind === 'array') throw new ValidationError(table.name, column, `findPage cannot order by a ${spec.kind} column`);
+  }
+  for (const key of table.primaryKey) if (!order.some(([column]) => column === key)) order.push([key, 'asc']);
+  return order;
+}
+
+/**
+ * Rows strictly after the cursor in the given order. One direction: a row
+ * comparison, which an index on those columns serves directly. Mixed: the
+ * expanded form `a > $1 OR (a = $1 AND b < $2) OR …`.
+ */
+function keysetCondition(table: AnyTable, order: ReadonlyArray<readonly [string, Direction]>, placeholders: readonly string[]): string {
+  const names = order.map(([column]) => escapeIdentifier(table.sqlName(column)));
+  const comparison = (direction: Direction): string => (direction === 'asc' ? '>' : '<');
+  if (order.every(([, direction]) => direction === order[0]![1])) {
+    return names.length === 1
+      ? `${names[0]!} ${comparison(order[0]![1])} ${placeholders[0]!}`
+      : `(${names.join(', ')}) ${comparison(order[0]![1])} (${placeholders.join(', ')})`;
+  }
+  const branches = order.map(([, direction], index) => {
+    const equal = names.slice(0, index).map((name, position) => `${name} = ${placeholders[position]!}`);
+    return [...equal, `${names[index]!} ${comparison(direction)} ${placeholders[index]!}`].join(' AND ');
+  });
+  return `(${branches.map((branch) => `(${branch})`).join(' OR ')})`;
+}
+
+export function pageSize(table: AnyTable, value: unknown, option: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    throw new ValidationError(table.name, undefined, `${option} must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${typeof value === 'number' ? value : typeof value}`);
+  }
+  return value;
+}
