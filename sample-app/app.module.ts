@@ -1,8 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CockroachModule, type CockroachOptions } from '../src/index.js';
+import { TerminusModule } from '@nestjs/terminus';
+import { CockroachModule, DatabaseExceptionFilter, type CockroachOptions } from '../src/index.js';
+import { CockroachHealthIndicator } from '../src/terminus/index.js';
 import { AccountsModule } from './accounts/accounts.module.js';
-import { DatabaseExceptionFilter } from './common/database-exception.filter.js';
 import { SchemaSetup } from './common/schema.setup.js';
 import { HealthController } from './health/health.controller.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -25,9 +26,10 @@ export class AppModule {
         UsersModule,
         TodosModule,
         ReportsModule,
+        TerminusModule,
       ],
       controllers: [HealthController],
-      providers: [SchemaSetup, { provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
+      providers: [SchemaSetup, CockroachHealthIndicator, { provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
     };
   }
 }

@@ -40,3 +40,4 @@ export { createTables, dropTables, createTableStatements, dropTablesStatement } 
 export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection.js';
 export { Repository } from './repository/table.repository.js';
 export type * from './repository/repository.types.js';
+export { DatabaseExceptionFilter } from './http/database-exception.filter.js';

@@ -1,0 +1,1 @@
+export { beginTestTransaction, rollbackTestTransaction, type TestTransactionOptions } from './test-transaction.js';
