@@ -26,6 +26,5 @@ describe('sample app: GET /health', () => {
     assert.equal(response.body.info.database.status, 'up');
     assert.equal(response.body.info.database.dialect, testDb.dialect);
     assert.equal(typeof response.body.info.database.responseTimeMs, 'number');
-    console.log(JSON.stringify(response.body));
   });
 });
