@@ -1,6 +1,6 @@
 // Not in the README: DATABASE_URL points at a fresh database on the test run's server.
-import { createTestDatabase } from '../support/test-database.js';
-process.env.DATABASE_URL = (await createTestDatabase('readme_jest')).url;
+import { freshDatabaseUrl } from './fresh-database.js';
+process.env.DATABASE_URL = await freshDatabaseUrl('readme_jest');
 // README:start
 import 'reflect-metadata';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';

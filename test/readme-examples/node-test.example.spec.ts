@@ -1,6 +1,6 @@
 // Not in the README: DATABASE_URL points at a fresh database on the test run's server.
-import { createTestDatabase } from '../support/test-database.js';
-process.env.DATABASE_URL = (await createTestDatabase('readme_node_test')).url;
+import { freshDatabaseUrl } from './fresh-database.js';
+process.env.DATABASE_URL = await freshDatabaseUrl('readme_node_test');
 // README:start
 import 'reflect-metadata';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
