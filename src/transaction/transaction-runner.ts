@@ -113,7 +113,7 @@ export async function runOwnedTransaction<T>(
         stats.commits++;
         source.release(client);
         client = undefined;
-        await runAfterCommitHooks(db, context.afterCommit);
+        if (context.afterCommit.length > 0) await runAfterCommitHooks(db, context.afterCommit);
         return result;
       } catch (thrown) {
         const error = thrown instanceof SwallowedStatementError ? thrown.swallowed : thrown;
