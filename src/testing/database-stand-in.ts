@@ -25,11 +25,16 @@ const FRAMING = /^(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) test_trans
 class NoDatabase implements ConnectionSource {
   private savepoints = 0;
   private readonly client = {
-    query: async (text: string): Promise<QueryResult> => {
-      if (!FRAMING.test(text)) {
-        throw new CockroachError(`This test has no database (createDatabaseStandIn): mock what runs "${text}"`);
-      }
-      return { command: text.split(' ')[0]!, rows: [], rowCount: null, oid: 0, fields: [] };
+    // Both of pg's forms: a promise, or a callback (the engine's statement deadlines use the callback).
+    query: (query: string | { text: string }, values?: unknown, callback?: (error: Error | undefined, result?: QueryResult) => void) => {
+      const text = typeof query === 'string' ? query : query.text;
+      const answer = FRAMING.test(text)
+        ? Promise.resolve<QueryResult>({ command: text.split(' ')[0]!, rows: [], rowCount: null, oid: 0, fields: [] })
+        : Promise.reject(new CockroachError(`This test has no database (createDatabaseStandIn): mock what runs "${text}"`));
+      const done = typeof callback === 'function' ? callback : typeof values === 'function' ? (values as unknown as typeof callback) : undefined;
+      if (!done) return answer;
+      answer.then((result) => done(undefined, result), (error: Error) => done(error));
+      return undefined;
     },
   } as unknown as PoolClient;
 
