@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { CockroachDatabase, Transactional } from '../src/index.js';
 import { compare, throughput } from './support/measure.js';
 
@@ -35,15 +38,22 @@ export async function transactionOverhead(url: string): Promise<void> {
   let nextRow = 0;
   const row = () => 1 + (nextRow++ % 64);
 
+  // Retries 40001 like any correct hand-written serializable transaction: PostgreSQL's
+  // predicate locks can fail one even when every worker writes its own row.
   const handWritten = async () => {
     const client = await raw.connect();
     try {
-      await client.query('BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE');
-      await client.query(STATEMENT, [row()]);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
+      for (;;) {
+        try {
+          await client.query('BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE');
+          await client.query(STATEMENT, [row()]);
+          await client.query('COMMIT');
+          return;
+        } catch (error) {
+          await client.query('ROLLBACK');
+          if ((error as { code?: string }).code !== '40001') throw error;
+        }
+      }
     } finally {
       client.release();
     }
@@ -61,9 +71,24 @@ export async function transactionOverhead(url: string): Promise<void> {
     );
     console.log(
       `  concurrency ${concurrency}: ours ${ours.toFixed(0)}/s, hand-written ${baseline.toFixed(0)}/s, ` +
-        `cost ratio ${(baseline / ours).toFixed(3)}x (target ≤ 1.03x)`,
+        `cost ratio ${(baseline / ours).toFixed(3)}x (target ≤ ${concurrency === 1 ? '1.05' : '1.00'}x; @opentelemetry/api loaded, no provider)`,
     );
   }
+
+  // The same sequential comparison with a tracer provider registered (spans recorded, then dropped: no exporter).
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(new BasicTracerProvider());
+  const { a: traced, b: tracedBaseline } = await compare(
+    5,
+    () => throughput(1500, 1, () => service.bump(row())),
+    () => throughput(1500, 1, handWritten),
+  );
+  console.log(
+    `  concurrency 1, tracer provider registered: ours ${traced.toFixed(0)}/s, hand-written ${tracedBaseline.toFixed(0)}/s, ` +
+      `cost ratio ${(tracedBaseline / traced).toFixed(3)}x`,
+  );
+  trace.disable();
+  context.disable();
   await db.close();
 
   let savepointTrips = 0;

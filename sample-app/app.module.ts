@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { CockroachModule, type CockroachOptions } from '../src/index.js';
+import { TerminusModule } from '@nestjs/terminus';
+import { CockroachModule, DatabaseExceptionFilter, type CockroachOptions } from '../src/index.js';
+import { CockroachHealthIndicator } from '../src/terminus/index.js';
 import { AccountsModule } from './accounts/accounts.module.js';
-import { DatabaseExceptionFilter } from './common/database-exception.filter.js';
 import { HealthController } from './health/health.controller.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { TodosModule } from './todos/todos.module.js';
@@ -39,9 +40,10 @@ export class AppModule {
         UsersModule,
         TodosModule,
         ReportsModule,
+        TerminusModule,
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
+      providers: [CockroachHealthIndicator, { provide: APP_FILTER, useClass: DatabaseExceptionFilter }],
     };
   }
 }

@@ -84,3 +84,4 @@ export { Repository } from './repository/table.repository.js';
 export { runMigrations } from './migrations/migration.runner.js';
 export type { MigrationsOptions, RunMigrationsOptions } from './migrations/migrations.options.js';
 export type * from './repository/repository.types.js';
+export { DatabaseExceptionFilter } from './http/database-exception.filter.js';

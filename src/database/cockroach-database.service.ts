@@ -15,6 +15,7 @@ import {
 import { ConnectionPool } from './connection.pool.js';
 import type { PoolStats } from './pool-stats.js';
 import { CockroachError, ConnectionLostError } from '../errors.js';
+import type { ConnectionSource } from './connection-source.js';
 import { isConnectionFailure } from './connection-failure.js';
 import { isSingleStatement, provedNotRun, watchReplies } from './unrun-statement.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
@@ -24,6 +25,7 @@ import { connectAtStartup } from './startup-connect.js';
 import { statementLimits, queryWithDeadline, type StatementLimit, type StatementLimits } from './statement-deadline.js';
 import { createStatementObserver, type StatementObserver } from './statement-observer.js';
 import { StatementTimeoutError } from '../errors.js';
+import { loadOpenTelemetry } from '../telemetry/opentelemetry.loader.js';
 
 /** Counters since connect; every retry is visible here. */
 export interface TransactionStats {
@@ -59,6 +61,8 @@ export class CockroachDatabase implements OnApplicationShutdown {
     exceeded: 0,
     ambiguous: 0,
   };
+  /** @internal Where statements get a connection: the pool, or the testing kit's pinned connection. */
+  connections: ConnectionSource;
   private closing: Promise<void> | undefined;
   private defaultTransactionOptions: ResolvedTransactionOptions | undefined;
   private readonly running = new Set<Promise<unknown>>();
@@ -79,6 +83,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
     this.logger = logger;
     this.limits = statementLimits(options.statementTimeoutMs, options.controlStatementTimeoutMs);
     this.observe = createStatementObserver(options.name, options.onQuery, options.slowQueryMs, logger);
+    this.connections = pool;
     registerDatabase(this);
   }
 
@@ -92,7 +97,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
     const logger = new Logger('CockroachModule');
     const pool = new ConnectionPool(resolved, logger);
     try {
-      const server = await connectAtStartup(pool, resolved, logger);
+      const [server] = await Promise.all([connectAtStartup(pool, resolved, logger), loadOpenTelemetry()]);
       return new CockroachDatabase(resolved, pool, server, logger);
     } catch (error) {
       await pool.end();
@@ -152,7 +157,8 @@ export class CockroachDatabase implements OnApplicationShutdown {
   private async queryOnPool(text: string, values: readonly unknown[]): Promise<PgQueryResult | PgQueryResult[]> {
     const extended = isSingleStatement(text);
     for (let resends = 0; ; resends++) {
-      const client = await this.pool.acquire();
+      const source = this.connections;
+      const client = await source.acquire();
       const replies = watchReplies(client, extended);
       let lost = false;
       try {
@@ -174,7 +180,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
         this.logger.debug(`The server closed the connection before running a statement (${describeCode(error)}); sending it again on another connection`);
       } finally {
         replies.stop();
-        this.pool.release(client, lost);
+        source.release(client, lost);
       }
       // The server closes many connections at once (a terminated pool, a draining node): one turn of the
       // event loop lets the driver read their FATALs too, so the pool drops them before handing one out.
@@ -333,6 +339,7 @@ export class CockroachDatabase implements OnApplicationShutdown {
         this.logger.warn(`${this.running.size} transaction(s) still running after ${this.options.shutdownTimeoutMs} ms; closing anyway`);
       }
     }
+    this.connections.end?.();
     await this.pool.end();
     this.logger.log(`Connection "${this.name}" closed`);
   }

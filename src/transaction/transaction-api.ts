@@ -2,6 +2,7 @@ import type { CockroachDatabase } from '../database/cockroach-database.service.j
 import { ConfigurationError, DatabaseClosingError, NestedTransactionError, UnsupportedFeatureError } from '../errors.js';
 import { activeTransaction, innermostTransaction, runInTransaction, runOutsideTransaction, type TransactionContext } from './transaction-context.js';
 import type { ResolvedTransactionOptions, TransactionOptions } from './transaction-options.js';
+import { traceTransaction } from '../telemetry/transaction.tracer.js';
 import { runOwnedTransaction } from './transaction-runner.js';
 import { statements } from './transaction-statements.js';
 import { checkIsolationSupported } from './isolation-check.js';
@@ -126,7 +127,8 @@ export function afterCommit(fn: () => unknown): void {
 async function own<T>(db: CockroachDatabase, options: ResolvedTransactionOptions, callback: TransactionCallback<T>): Promise<T> {
   if (db.isClosing) throw new DatabaseClosingError(`Connection "${db.name}" is shutting down; no new transactions`);
   checkSupported(db, options);
-  return db.trackTransaction(runOwnedTransaction(db, options, (context) => callback(handle(context))));
+  const body = (context: TransactionContext) => callback(handle(context));
+  return db.trackTransaction(traceTransaction(db, (observer) => runOwnedTransaction(db, options, body, observer)));
 }
 
 function join<T>(active: TransactionContext, options: ResolvedTransactionOptions, callback: TransactionCallback<T>): Promise<T> {

@@ -15,7 +15,7 @@ import { runInTransaction, TransactionContext } from './transaction-context.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 import { explainAsOfSystemTimeRefusal } from './as-of-system-time.js';
 import { checkIsolation } from './isolation-check.js';
-import { beginStatement, openingBatch, statements } from './transaction-statements.js';
+import { topLevelProtocol, type TransactionProtocol } from './transaction-statements.js';
 
 /** Thrown inside the loop when the body returned normally over a failed statement. */
 class SwallowedStatementError extends Error {
@@ -37,15 +37,20 @@ class SwallowedStatementError extends Error {
  *
  * Restart protocol (PostgreSQL): a failed serializable transaction cannot be
  * rescued by a savepoint there, so ROLLBACK, back off, BEGIN afresh.
+ *
+ * Where the connection source already holds a transaction open (the testing
+ * kit), the same loop runs on a savepoint of it instead (`nestedProtocol`).
  */
 export async function runOwnedTransaction<T>(
   db: CockroachDatabase,
   options: ResolvedTransactionOptions,
   body: (context: TransactionContext) => Promise<T>,
+  observer?: TransactionObserver,
 ): Promise<T> {
   const strategy = options.strategy === 'auto' ? (db.dialect === 'cockroach' ? 'savepoint' : 'restart') : options.strategy;
-  const begin = openingBatch(beginStatement(options, db.server), strategy, options);
-  const commit = strategy === 'savepoint' ? statements.releaseAndCommit : statements.commit;
+  const source = db.connections;
+  const nested = source.nestedProtocol?.();
+  const protocol: TransactionProtocol = nested ?? topLevelProtocol(strategy, options, db.server);
   const stats = db.transactionStats;
   const limits = transactionLimits(db, options);
   const deadline = transactionDeadline(options);
@@ -60,7 +65,7 @@ export async function runOwnedTransaction<T>(
     if (!client || !open) return;
     open = false;
     try {
-      await db.send(client, statements.rollback, [], limits.control);
+      await db.send(client, protocol.rollback, [], limits.control);
     } catch {
       broken = true; // the server will roll back when the connection closes
     }
@@ -69,13 +74,14 @@ export async function runOwnedTransaction<T>(
   try {
     for (let attempt = 1; ; attempt++) {
       stats.attempts++;
+      if (observer) observer.attempts = attempt;
       let committing = false;
       let acquiring = false;
       let opening = false;
       let attemptStartedAt = performance.now();
       try {
         acquiring = !client;
-        client ??= await db.pool.acquire();
+        client ??= await source.acquire();
         acquiring = false;
         attemptStartedAt = performance.now();
         if (!open) {
@@ -84,9 +90,10 @@ export async function runOwnedTransaction<T>(
           // back before the connection goes back to the pool.
           open = true;
           opening = true;
-          const opened = await db.send(client, begin, [], limits.control);
+          const opened = await db.send(client, protocol.begin, [], limits.control);
           opening = false;
-          checkIsolation(opened, options, db.server);
+          // Inside a test transaction the isolation is the test transaction's own.
+          if (!nested) checkIsolation(opened, options, db.server);
         }
         const context = new TransactionContext(db, client, options, attempt, limits);
         const result = await runInTransaction(context, () => body(context));
@@ -97,16 +104,16 @@ export async function runOwnedTransaction<T>(
         if (db.isBroken(client)) throw new Error('The connection was closed before COMMIT');
 
         committing = true;
-        const outcome = await db.send(client, commit, [], limits.control);
+        const outcome = await db.send(client, protocol.commit, [], limits.control);
         open = false;
         if (lastCommand(outcome) === 'ROLLBACK') {
           // PostgreSQL answers COMMIT on an aborted transaction with ROLLBACK, not an error.
           throw new TransactionAbortedError('COMMIT was answered with ROLLBACK: the transaction had failed and nothing was saved');
         }
         stats.commits++;
-        db.pool.release(client);
+        source.release(client);
         client = undefined;
-        await runAfterCommitHooks(db, context.afterCommit);
+        if (context.afterCommit.length > 0) await runAfterCommitHooks(db, context.afterCommit);
         return result;
       } catch (thrown) {
         const error = thrown instanceof SwallowedStatementError ? thrown.swallowed : thrown;
@@ -128,12 +135,10 @@ export async function runOwnedTransaction<T>(
           );
         }
         if (error instanceof TransactionAbortedError) throw error;
-        // A failed COMMIT ends the transaction. Under the savepoint protocol CockroachDB fails at RELEASE (its commit
-        // point) and keeps the transaction open for ROLLBACK TO SAVEPOINT; PostgreSQL fails at COMMIT (deferred checks).
-        if (committing && (strategy === 'restart' || db.dialect === 'postgres')) open = false;
+        if (committing && protocol.failedCommitEnds) open = false;
         if (lostConnection && client) {
           // Safe to retry: nothing was committed. The next attempt takes a new connection.
-          db.pool.release(client, true);
+          source.release(client, true);
           client = undefined;
           open = false;
         }
@@ -157,7 +162,7 @@ export async function runOwnedTransaction<T>(
           throw new ExceededMaxAttemptsError(attempt, error);
         }
 
-        const immediate = strategy === 'savepoint' && open && client !== undefined && immediateRetries < options.immediateRetries;
+        const immediate = protocol.restart !== undefined && open && client !== undefined && immediateRetries < options.immediateRetries;
         const delayMs = immediate ? 0 : retryDelay(delayedRetries + 1, performance.now() - attemptStartedAt, options);
         if (performance.now() + delayMs >= deadline) {
           await rollback();
@@ -168,9 +173,9 @@ export async function runOwnedTransaction<T>(
         stats.retries++;
         if (immediate && client) {
           immediateRetries++;
-          if (!(await rollbackToRestart(db, client, limits))) {
+          if (!(await rollbackToRestart(db, client, protocol.restart!, limits))) {
             // The connection gave out: nothing was committed, the next attempt takes a new one.
-            db.pool.release(client, true);
+            source.release(client, true);
             client = undefined;
             open = false;
           }
@@ -181,13 +186,14 @@ export async function runOwnedTransaction<T>(
         const code = error instanceof Error && 'code' in error ? String(error.code) : 'connection lost';
         db.logger.debug(`Transaction attempt ${attempt} failed (${code}); retrying ${delayMs ? `in ${delayMs} ms` : 'now'} (${strategy})`);
         options.onRetry?.({ attempt, error, delayMs, strategy });
+        observer?.retried(code, delayMs);
         if (delayMs > 0) await sleep(delayMs);
       }
     }
   } finally {
     if (client) {
       await rollback();
-      db.pool.release(client, broken);
+      source.release(client, broken);
     }
   }
 }
@@ -204,14 +210,20 @@ function transactionDeadline(options: ResolvedTransactionOptions): number {
 }
 
 /** Rewinds to the restart savepoint for an immediate retry; false if the connection failed doing so. */
-async function rollbackToRestart(db: CockroachDatabase, client: PoolClient, limits: StatementLimits): Promise<boolean> {
+async function rollbackToRestart(db: CockroachDatabase, client: PoolClient, restart: string, limits: StatementLimits): Promise<boolean> {
   try {
-    await db.send(client, statements.rollbackToRestart, [], limits.control);
+    await db.send(client, restart, [], limits.control);
     return true;
   } catch (error) {
     if (db.isBroken(client)) return false;
     throw error;
   }
+}
+
+/** Follows one owned transaction from outside the loop (tracing): its attempt count and each retry. */
+export interface TransactionObserver {
+  attempts: number;
+  retried(sqlState: string, delayMs: number): void;
 }
 
 function lastCommand(outcome: QueryResult | QueryResult[]): string {

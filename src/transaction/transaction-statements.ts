@@ -1,5 +1,5 @@
 import type { ServerInfo } from '../database/server-info.js';
-import type { ResolvedTransactionOptions } from './transaction-options.js';
+import type { ResolvedTransactionOptions, RetryStrategy } from './transaction-options.js';
 
 /**
  * The SQL each protocol sends, in one place. Statements that belong together
@@ -43,3 +43,40 @@ export const statements = {
   releaseSavepoint: (name: string) => `RELEASE SAVEPOINT ${name}`,
   rollbackToSavepoint: (name: string) => `ROLLBACK TO SAVEPOINT ${name}`,
 };
+
+/** The statements that frame one owned transaction, chosen once before its first attempt. */
+export interface TransactionProtocol {
+  readonly begin: string;
+  readonly commit: string;
+  readonly rollback: string;
+  /** Undoes an attempt but keeps the transaction open (and its place in line); `undefined` when a retry must roll back and begin afresh. */
+  readonly restart: string | undefined;
+  /** A failed `commit` ends the transaction (plain COMMIT); a failed RELEASE leaves it open to roll back. */
+  readonly failedCommitEnds: boolean;
+}
+
+export function topLevelProtocol(strategy: Exclude<RetryStrategy, 'auto'>, options: ResolvedTransactionOptions, server: ServerInfo): TransactionProtocol {
+  const begin = openingBatch(beginStatement(options, server), strategy, options);
+  // A failed COMMIT ends the transaction. Under the savepoint protocol CockroachDB fails at RELEASE (its commit
+  // point) and keeps the transaction open for ROLLBACK TO SAVEPOINT; PostgreSQL fails at COMMIT (deferred checks).
+  const failedCommitEnds = strategy === 'restart' || server.dialect === 'postgres';
+  return strategy === 'savepoint'
+    ? { begin, commit: statements.releaseAndCommit, rollback: statements.rollback, restart: statements.rollbackToRestart, failedCommitEnds }
+    : { begin, commit: statements.commit, rollback: statements.rollback, restart: undefined, failedCommitEnds };
+}
+
+/**
+ * An owned transaction inside a transaction that is already open (the testing
+ * kit): a savepoint that is released on success and rolled back, then
+ * released, on failure, so only its own writes are undone.
+ */
+export function nestedProtocol(savepoint: string, extra: { begin?: string; end?: string } = {}): TransactionProtocol {
+  const after = (sql: string, more: string | undefined) => (more ? `${sql}; ${more}` : sql);
+  return {
+    begin: after(statements.savepoint(savepoint), extra.begin),
+    commit: after(statements.releaseSavepoint(savepoint), extra.end),
+    rollback: after(`${statements.rollbackToSavepoint(savepoint)}; ${statements.releaseSavepoint(savepoint)}`, extra.end),
+    restart: statements.rollbackToSavepoint(savepoint),
+    failedCommitEnds: false,
+  };
+}

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Injectable, Post } from '@nestjs/common';
-import { CockroachDatabase, sql, Transactional } from '../../src/index.js';
+import { AmbiguousCommitError, CockroachDatabase, sql, Transactional } from '../../src/index.js';
 import { createFlakyFunction } from '../support/flaky-function.js';
 import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
@@ -25,6 +25,12 @@ class FlakyController {
   @Post()
   call(): Promise<{ call: string }> {
     return this.flaky.call();
+  }
+
+  /** What the engine throws when the connection dies during COMMIT (provoked for real in test/transaction/ambiguous-commit.spec.ts). */
+  @Post('ambiguous')
+  ambiguous(): never {
+    throw new AmbiguousCommitError('The connection failed during COMMIT: the transaction may or may not have committed');
   }
 }
 
@@ -49,6 +55,12 @@ describe('sample app: error mapping', () => {
     assert.equal(response.headers['retry-after'], '1');
     assert.equal(response.body.attempts, 3);
     assert.match(response.body.message, /did not commit; try again/);
+  });
+
+  it('answers 500 with outcome "unknown" for an AmbiguousCommitError, so the client checks before repeating', async () => {
+    const response = await sample.http.post('/flaky/ambiguous').expect(500);
+    assert.equal(response.body.outcome, 'unknown');
+    assert.match(response.body.message, /may or may not have been saved/);
   });
 
   it('keeps Nest\'s own answers for everything else', async () => {

@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../sample-app/app.module.js';
+import { CockroachDatabase } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The whole sample app on a fresh database, as `npm start` builds it, plus an HTTP client for it. */
@@ -9,6 +10,8 @@ export interface SampleApp {
   app: INestApplication;
   http: ReturnType<typeof request>;
   testDb: TestDatabase;
+  /** The app's database, for the testing kit (`beginTestTransaction(sample.db)`). */
+  db: CockroachDatabase;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function startSampleApp(
     app,
     http: request(app.getHttpServer()),
     testDb,
+    db: app.get(CockroachDatabase),
     close: async () => {
       await app.close();
       await testDb.drop();

@@ -1,23 +1,23 @@
-import { type ArgumentsHost, BadRequestException, Catch, ConflictException, ServiceUnavailableException } from '@nestjs/common';
+import { type ArgumentsHost, BadRequestException, Catch, ConflictException, InternalServerErrorException, ServiceUnavailableException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import pg from 'pg';
-import { ExceededMaxAttemptsError, ValidationError } from '../../src/index.js';
-
-const { DatabaseError } = pg;
+import { AmbiguousCommitError, ExceededMaxAttemptsError, ValidationError } from '../errors.js';
 
 /** SQLSTATE for a unique constraint violation (e.g. a second user with the same email). */
 const UNIQUE_VIOLATION = '23505';
 
 /**
- * Turns the library's typed errors into HTTP answers, then lets Nest's own
- * filter write them (so every error body has Nest's usual shape); anything
- * else keeps Nest's handling (HttpExceptions keep their status, the rest is 500).
+ * Opt-in: turns this library's typed errors into HTTP answers, then lets
+ * Nest's own filter write them (so every body keeps Nest's usual shape);
+ * anything else keeps Nest's handling. Register it with `app.useGlobalFilters(new DatabaseExceptionFilter(httpAdapter))`
+ * or as an `APP_FILTER` provider.
  *
- * - `ValidationError` → 400: the repository refused a value, a filter or a
- *   column before any SQL was sent; the body names table and column.
- * - `ExceededMaxAttemptsError` → 503 with `Retry-After`: the transaction kept
+ * - `ValidationError` → 400 naming `table` and `column`: nothing was sent to the database.
+ * - a unique violation (SQLSTATE 23505) → 409 with the server's detail.
+ * - `ExceededMaxAttemptsError` → 503 with `Retry-After: 1`: the transaction kept
  *   losing to contention and nothing was committed, so the client may try again.
- * - a unique violation → 409.
+ * - `AmbiguousCommitError` → 500 with `outcome: 'unknown'`: the commit may or may
+ *   not have happened, so the client must check before repeating the request.
  */
 @Catch()
 export class DatabaseExceptionFilter extends BaseExceptionFilter {
@@ -45,7 +45,15 @@ export class DatabaseExceptionFilter extends BaseExceptionFilter {
         attempts: exception.attempts,
       });
     }
-    if (exception instanceof DatabaseError && exception.code === UNIQUE_VIOLATION) {
+    if (exception instanceof AmbiguousCommitError) {
+      return new InternalServerErrorException({
+        statusCode: 500,
+        error: 'Internal Server Error',
+        message: 'The connection failed while the change was being committed: it may or may not have been saved. Check before repeating the request.',
+        outcome: 'unknown',
+      });
+    }
+    if (exception instanceof pg.DatabaseError && exception.code === UNIQUE_VIOLATION) {
       return new ConflictException(exception.detail ?? 'A row with the same unique key already exists');
     }
     return exception;

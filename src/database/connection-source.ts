@@ -1,0 +1,18 @@
+import type { PoolClient } from 'pg';
+import type { TransactionProtocol } from '../transaction/transaction-statements.js';
+
+/**
+ * Where the transaction engine and `db.query` get their connections. The pool
+ * is one source; the testing kit's pinned connection is another: every
+ * connection it hands out is inside a transaction that is already open, so an
+ * owned transaction there becomes a savepoint of it (`nestedProtocol`).
+ */
+export interface ConnectionSource {
+  acquire(): Promise<PoolClient>;
+  /** `discard`: the connection failed mid-protocol and must not be reused. */
+  release(client: PoolClient, discard?: boolean): void;
+  /** Set when connections come inside an open transaction: the statements an owned transaction sends instead of BEGIN/COMMIT. */
+  nestedProtocol?(): TransactionProtocol;
+  /** Called as the database closes, before its pool ends: gives back any connection the source still holds. */
+  end?(): void;
+}

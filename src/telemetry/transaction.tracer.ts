@@ -1,0 +1,47 @@
+import type { Span, Tracer } from '@opentelemetry/api';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import { AmbiguousCommitError, ExceededMaxAttemptsError } from '../errors.js';
+import type { TransactionObserver } from '../transaction/transaction-runner.js';
+import { openTelemetry, type OpenTelemetry } from './opentelemetry.loader.js';
+
+export type TransactionOutcome = 'committed' | 'rolled_back' | 'exceeded' | 'ambiguous';
+
+let tracer: Tracer | undefined;
+
+/**
+ * Runs one owned transaction under a `cockroach.transaction` span (DESIGN
+ * §11). The body runs in the span's context, so `@opentelemetry/instrumentation-pg`
+ * statement spans nest under it. Without the API, or with no tracer provider
+ * registered (the span does not record), the transaction runs untouched.
+ */
+export function traceTransaction<T>(db: CockroachDatabase, run: (observer?: TransactionObserver) => Promise<T>): Promise<T> {
+  const otel = openTelemetry();
+  if (!otel) return run();
+  tracer ??= otel.trace.getTracer('nestjs-cockroachdb');
+  const span = tracer.startSpan('cockroach.transaction', {
+    kind: otel.SpanKind.CLIENT,
+    attributes: { 'db.system.name': db.dialect === 'cockroach' ? 'cockroachdb' : 'postgresql' },
+  });
+  if (!span.isRecording()) return run();
+  return recordTransaction(otel, span, run);
+}
+
+async function recordTransaction<T>(otel: OpenTelemetry, span: Span, run: (observer?: TransactionObserver) => Promise<T>): Promise<T> {
+  const observer: TransactionObserver = {
+    attempts: 0,
+    retried: (sqlState, delayMs) => span.addEvent('cockroach.retry', { 'db.response.status_code': sqlState, 'cockroach.retry.delay_ms': delayMs }),
+  };
+  const end = (outcome: TransactionOutcome) => {
+    span.setAttributes({ 'cockroach.transaction.attempts': observer.attempts, 'cockroach.transaction.outcome': outcome });
+    span.end();
+  };
+  try {
+    const result = await otel.context.with(otel.trace.setSpan(otel.context.active(), span), () => run(observer));
+    end('committed');
+    return result;
+  } catch (error) {
+    span.setStatus({ code: otel.SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    end(error instanceof ExceededMaxAttemptsError ? 'exceeded' : error instanceof AmbiguousCommitError ? 'ambiguous' : 'rolled_back');
+    throw error;
+  }
+}

@@ -1,0 +1,1 @@
+export { CockroachHealthIndicator, type CockroachPingCheckOptions } from './cockroach-health.indicator.js';

@@ -1,0 +1,70 @@
+import type { PoolClient } from 'pg';
+import type { ConnectionSource } from '../database/connection-source.js';
+import { CockroachError } from '../errors.js';
+import { nestedProtocol, type TransactionProtocol } from '../transaction/transaction-statements.js';
+
+/** CockroachDB's switch that fails each statement of a transaction with a retry error until it has restarted three times. */
+export const INJECT_RETRY_ERRORS = {
+  on: 'SET inject_retry_errors_enabled = true',
+  off: 'SET inject_retry_errors_enabled = false',
+};
+
+/**
+ * The testing kit's connection source: one connection, inside the test's
+ * transaction, handed to one user at a time. An owned transaction holds it
+ * from its savepoint to its release, so owners that run concurrently (two
+ * HTTP requests) queue instead of interleaving their statements; a plain
+ * query outside any transaction takes its turn the same way.
+ */
+export class PinnedConnection implements ConnectionSource {
+  private held = false;
+  private readonly waiting: Array<() => void> = [];
+  private savepoints = 0;
+  private lost: unknown;
+  private returned = false;
+
+  constructor(
+    readonly client: PoolClient,
+    private readonly injectRetryErrors: boolean,
+    private readonly giveBack: (client: PoolClient, discard: boolean) => void,
+  ) {}
+
+  async acquire(): Promise<PoolClient> {
+    if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.held = true;
+    if (this.lost !== undefined) {
+      this.release(this.client);
+      throw new CockroachError('The test transaction’s connection was lost; nothing more can run in it', { cause: this.lost });
+    }
+    return this.client;
+  }
+
+  release(_client: PoolClient, discard = false): void {
+    if (discard) this.lost ??= new Error('connection failed mid-protocol');
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.held = false;
+  }
+
+  nestedProtocol(): TransactionProtocol {
+    const savepoint = `test_transaction_${++this.savepoints}`;
+    return nestedProtocol(savepoint, this.injectRetryErrors ? { begin: INJECT_RETRY_ERRORS.on, end: INJECT_RETRY_ERRORS.off } : {});
+  }
+
+  /** Gives the connection back to the pool, once; a discarded one takes the open test transaction with it. */
+  returnToPool(discard: boolean): void {
+    if (this.returned) return;
+    this.returned = true;
+    this.giveBack(this.client, discard);
+  }
+
+  /** The database is closing with the test transaction still open: the server rolls it back as the connection closes. */
+  end(): void {
+    this.lost ??= new Error('the database was closed during the test transaction');
+    this.returnToPool(true);
+  }
+
+  get isLost(): boolean {
+    return this.lost !== undefined;
+  }
+}
