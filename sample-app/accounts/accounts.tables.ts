@@ -1,4 +1,4 @@
-import { defineTable, int, int4, rowId, text, timestamptz, uuid, uuidKey } from '../../src/index.js';
+import { defineTable, int, rowId, text, timestamptz, uuid, uuidKey } from '../../src/index.js';
 
 /**
  * A bank account. `balance` is in cents: an INT8, so it reads back as a
@@ -26,12 +26,3 @@ export const transfersTable = defineTable(
   },
   { indexes: [{ columns: ['source'] }, { columns: ['target'] }] },
 );
-
-/**
- * The body of `POST /transfers`. Never created in the database: defined with
- * column types only so that its Standard Schema validator
- * (`transferRequest.schemas.insert`) checks requests the way the
- * repository checks rows. `amount` is an INT4 so that it arrives as a plain
- * JSON number (cents).
- */
-export const transferRequest = defineTable('transfer_request', { from: uuid(), to: uuid(), amount: int4() });

