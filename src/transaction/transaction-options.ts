@@ -110,23 +110,6 @@ const PRIORITIES: readonly TransactionPriority[] = ['low', 'normal', 'high'];
 const ISOLATIONS: readonly IsolationLevel[] = ['serializable', 'read committed'];
 const PROPAGATIONS: readonly Propagation[] = ['required', 'requiresNew', 'mandatory', 'never'];
 const STRATEGIES: readonly RetryStrategy[] = ['auto', 'savepoint', 'restart'];
-/** Every key `TransactionOptions` has (the compiler keeps the list complete): any other is a typo, refused rather than ignored. */
-const TRANSACTION_OPTION_NAMES = optionKeys({
-  maxAttempts: true,
-  strategy: true,
-  initialDelayMs: true,
-  maxDelayMs: true,
-  immediateRetries: true,
-  onRetry: true,
-  priority: true,
-  asOfSystemTime: true,
-  readOnly: true,
-  isolation: true,
-  propagation: true,
-  connection: true,
-  timeoutMs: true,
-  statementTimeoutMs: true,
-} satisfies Record<keyof TransactionOptions, true>);
 const RETRY_OPTION_NAMES = optionKeys({
   maxAttempts: true,
   strategy: true,
@@ -136,6 +119,19 @@ const RETRY_OPTION_NAMES = optionKeys({
   onRetry: true,
   timeoutMs: true,
 } satisfies Record<keyof RetryOptions, true>);
+/** Every key `TransactionOptions` has (the compiler keeps the list complete): any other is a typo, refused rather than ignored. */
+const TRANSACTION_OPTION_NAMES = [
+  ...RETRY_OPTION_NAMES,
+  ...optionKeys({
+    priority: true,
+    asOfSystemTime: true,
+    readOnly: true,
+    isolation: true,
+    propagation: true,
+    connection: true,
+    statementTimeoutMs: true,
+  } satisfies Record<Exclude<keyof TransactionOptions, keyof RetryOptions>, true>),
+];
 
 /** Validates retry settings, e.g. the module's `retry` option, on top of `base`. */
 export function resolveRetryOptions(
