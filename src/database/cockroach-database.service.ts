@@ -6,7 +6,7 @@ import { createTables, dropTables } from '../schema/table.ddl.js';
 import type { AnyTable } from '../schema/table.definition.js';
 import { registerDatabase } from '../transaction/database-registry.js';
 import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api.js';
-import { activeTransaction } from '../transaction/transaction-context.js';
+import { activeTransaction, type TransactionContext } from '../transaction/transaction-context.js';
 import {
   resolveTransactionOptions,
   type ResolvedTransactionOptions,
@@ -17,12 +17,12 @@ import type { PoolStats } from './pool-stats.js';
 import { CockroachError, ConnectionLostError } from '../errors.js';
 import type { ConnectionSource } from './connection-source.js';
 import { isConnectionFailure } from './connection-failure.js';
-import { isSingleStatement, provedNotRun, watchReplies } from './unrun-statement.js';
+import { isSingleStatement, provedNotRun, watchParses } from './unrun-statement.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
 import type { Dialect, ServerInfo } from './server-info.js';
 import type { SqlQuery } from './sql.template.js';
 import { connectAtStartup } from './startup-connect.js';
-import { statementLimits, queryWithDeadline, type StatementLimit, type StatementLimits } from './statement-deadline.js';
+import { destroyConnection, statementLimits, type StatementLimit, type StatementLimits } from './statement-deadline.js';
 import { createStatementObserver, type StatementObserver } from './statement-observer.js';
 import { StatementTimeoutError } from '../errors.js';
 import { loadOpenTelemetry } from '../telemetry/opentelemetry.loader.js';
@@ -65,7 +65,9 @@ export class CockroachDatabase implements OnApplicationShutdown {
   connections: ConnectionSource;
   private closing: Promise<void> | undefined;
   private defaultTransactionOptions: ResolvedTransactionOptions | undefined;
-  private readonly running = new Set<Promise<unknown>>();
+  /** Owned transactions running now; `close()` waits for them. */
+  private runningTransactions = 0;
+  private onDrained: (() => void) | undefined;
   private readonly warned = new Set<string>();
   private readonly brokenClients = new WeakSet<PoolClient>();
   /** @internal The module's deadlines (`statementTimeoutMs`, `controlStatementTimeoutMs`). */
@@ -120,29 +122,31 @@ export class CockroachDatabase implements OnApplicationShutdown {
    */
   query<TRow extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<TRow>>;
   query<TRow extends object = Record<string, unknown>>(query: SqlQuery): Promise<QueryResult<TRow>>;
-  async query<TRow extends object = Record<string, unknown>>(
-    query: string | SqlQuery,
-    params?: readonly unknown[],
-  ): Promise<QueryResult<TRow>> {
-    if (typeof query !== 'string' && params !== undefined) {
-      throw new CockroachError('db.query: a query built with the sql tag carries its own values; pass no second argument (it would be ignored)');
-    }
-    const { text, values } = typeof query === 'string' ? { text: query, values: params ?? [] } : query;
-    const transaction = activeTransaction(this);
-    if (transaction) {
-      try {
-        const result = (await this.send(transaction.client, text, values, transaction.limits.statement)) as unknown as PgQueryResult<
-          TRow & Record<string, unknown>
-        >;
-        return { rows: result.rows, rowCount: result.rowCount };
-      } catch (error) {
-        // Remembered so the owner cannot commit over it if the caller swallows it.
-        transaction.swallowedError ??= error;
-        throw error;
+  query<TRow extends object = Record<string, unknown>>(query: string | SqlQuery, params?: readonly unknown[]): Promise<QueryResult<TRow>> {
+    // Not `async`: this runs for every statement, and each async layer costs promises (see `send`).
+    // Whatever is wrong with the arguments still comes back as a rejection, never a synchronous throw.
+    try {
+      if (typeof query !== 'string' && params !== undefined) {
+        throw new CockroachError('db.query: a query built with the sql tag carries its own values; pass no second argument (it would be ignored)');
       }
+      const text = typeof query === 'string' ? query : query.text;
+      const values = typeof query === 'string' ? (params ?? []) : query.values;
+      const transaction = activeTransaction(this);
+      return transaction ? this.queryInTransaction<TRow>(transaction, text, values) : this.queryOnPool<TRow>(text, values);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const result = (await this.queryOnPool(text, values)) as unknown as PgQueryResult<TRow & Record<string, unknown>>;
-    return { rows: result.rows, rowCount: result.rowCount };
+  }
+
+  private async queryInTransaction<TRow>(transaction: TransactionContext, text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
+    try {
+      const result = (await this.send(transaction.client, text, values, transaction.limits.statement)) as PgQueryResult;
+      return { rows: result.rows as TRow[], rowCount: result.rowCount };
+    } catch (error) {
+      // Remembered so the owner cannot commit over it if the caller swallows it.
+      transaction.swallowedError ??= error;
+      throw error;
+    }
   }
 
   /**
@@ -154,20 +158,21 @@ export class CockroachDatabase implements OnApplicationShutdown {
    * `pool.max` resends. A statement that may have run is never sent again:
    * `ConnectionLostError`.
    */
-  private async queryOnPool(text: string, values: readonly unknown[]): Promise<PgQueryResult | PgQueryResult[]> {
+  private async queryOnPool<TRow>(text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
     const extended = isSingleStatement(text);
     for (let resends = 0; ; resends++) {
       const source = this.connections;
       const client = await source.acquire();
-      const replies = watchReplies(client, extended);
+      const parses = watchParses(client, extended);
       let lost = false;
       try {
-        return await this.send(client, text, values, this.limits.statement, extended ? 'extended' : 'simple');
+        const result = (await this.send(client, text, values, this.limits.statement, extended ? 'extended' : 'simple')) as PgQueryResult;
+        return { rows: result.rows as TRow[], rowCount: result.rowCount };
       } catch (error) {
         lost = this.isBroken(client) || isConnectionFailure(error);
         // A deadline that passed proves nothing about whether the statement ran: the caller gets the timeout itself.
         if (!lost || error instanceof StatementTimeoutError) throw error;
-        const notRun = provedNotRun(error, replies);
+        const notRun = provedNotRun(error, parses);
         if (!notRun || resends >= this.options.pool.max) {
           throw new ConnectionLostError(
             notRun
@@ -179,7 +184,6 @@ export class CockroachDatabase implements OnApplicationShutdown {
         }
         this.logger.debug(`The server closed the connection before running a statement (${describeCode(error)}); sending it again on another connection`);
       } finally {
-        replies.stop();
         source.release(client, lost);
       }
       // The server closes many connections at once (a terminated pool, a draining node): one turn of the
@@ -266,27 +270,38 @@ export class CockroachDatabase implements OnApplicationShutdown {
     // @types/pg). With values it picks the extended one anyway: plain text then spares pg cloning a config per statement.
     const query =
       protocol === 'extended' && values.length === 0 ? ({ text, values: [], queryMode: 'extended' } as QueryConfig) : text;
-    const running = limit
-      ? queryWithDeadline(client, query, values as unknown[], limit.deadlineMs)
-      : client.query(query, values as unknown[]);
     const observe = this.observe;
-    if (!observe) {
-      return running.catch((error: unknown) => {
-        throw this.classifyFailure(client, error, limit);
+    const startedAt = observe === undefined ? 0 : performance.now();
+    // One promise per statement, settled from pg's callback: this runs for every statement, and each promise
+    // costs more than its allocation once AsyncLocalStorage has turned Node's promise hooks on.
+    return new Promise((resolve, reject) => {
+      const finish = (error: unknown, result: PgQueryResult | PgQueryResult[] | undefined) => {
+        const failure = error ? this.classifyFailure(client, error, limit) : undefined;
+        if (observe !== undefined) {
+          try {
+            observe(text, values, startedAt, result, failure);
+          } catch (observerError) {
+            reject(observerError);
+            return;
+          }
+        }
+        if (failure === undefined) resolve(result!);
+        else reject(failure);
+      };
+      const watched = limit?.deadlines.watch(() => {
+        destroyConnection(client);
+        finish(new StatementTimeoutError(limit.deadlineMs, 'client'), undefined);
       });
-    }
-    const startedAt = performance.now();
-    return running.then(
-      (result) => {
-        observe(text, values, startedAt, result, undefined);
-        return result;
-      },
-      (error: unknown) => {
-        const failure = this.classifyFailure(client, error, limit);
-        observe(text, values, startedAt, undefined, failure);
-        throw failure;
-      },
-    );
+      try {
+        client.query(query as string, values as unknown[], (error: Error | undefined, result: PgQueryResult | PgQueryResult[]) => {
+          // A statement whose deadline passed was already answered with the timeout.
+          if (watched === undefined || limit!.deadlines.settle(watched)) finish(error, result);
+        });
+      } catch (error) {
+        if (watched !== undefined) limit!.deadlines.settle(watched);
+        finish(error, undefined);
+      }
+    });
   }
 
   /** Marks a connection that failed at the socket (or was given up on); types a server-side statement timeout. */
@@ -314,12 +329,14 @@ export class CockroachDatabase implements OnApplicationShutdown {
     return resolveTransactionOptions(options, this.options.retry);
   }
 
-  /** @internal Keeps count of running owner transactions for a graceful shutdown. */
-  trackTransaction<T>(running: Promise<T>): Promise<T> {
-    this.running.add(running);
-    const untrack = () => this.running.delete(running);
-    running.then(untrack, untrack);
-    return running;
+  /** @internal Counts an owned transaction in, for a graceful shutdown (a counter: no promise per transaction). */
+  transactionStarted(): void {
+    this.runningTransactions++;
+  }
+
+  /** @internal */
+  transactionEnded(): void {
+    if (--this.runningTransactions === 0) this.onDrained?.();
   }
 
   /** @internal */
@@ -330,15 +347,18 @@ export class CockroachDatabase implements OnApplicationShutdown {
   }
 
   private async drainAndEnd(): Promise<void> {
-    if (this.running.size > 0) {
-      const settled = Promise.allSettled([...this.running]);
+    if (this.runningTransactions > 0) {
+      const settled = new Promise<'settled'>((resolve) => {
+        this.onDrained = () => resolve('settled');
+      });
       // A referenced timer: the caller awaiting close() must resume even if nothing else keeps Node alive.
       const stopWaiting = new AbortController();
       const timeout = sleep(this.options.shutdownTimeoutMs, 'timeout', { signal: stopWaiting.signal }).catch(() => 'settled');
       const outcome = await Promise.race([settled, timeout]);
       stopWaiting.abort();
+      this.onDrained = undefined;
       if (outcome === 'timeout') {
-        this.logger.warn(`${this.running.size} transaction(s) still running after ${this.options.shutdownTimeoutMs} ms; closing anyway`);
+        this.logger.warn(`${this.runningTransactions} transaction(s) still running after ${this.options.shutdownTimeoutMs} ms; closing anyway`);
       }
     }
     this.connections.end?.();

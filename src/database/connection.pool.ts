@@ -7,6 +7,7 @@ import type { ResolvedCockroachOptions } from './options.resolver.js';
 import type { PoolStats } from './pool-stats.js';
 import { scrubSecret } from './secret.scrubber.js';
 import { destroyConnection } from './statement-deadline.js';
+import { countParses } from './unrun-statement.js';
 
 /**
  * How long `end()` lets connections say goodbye before it destroys their
@@ -54,6 +55,7 @@ export class ConnectionPool {
       // failure of the connection (a statement's error goes to its query), so
       // both events mean the same thing: this connection is gone.
       client.on('error', () => this.closed.add(client));
+      countParses(client);
       this.retireAt.set(client, Date.now() + this.lifetimeMillis());
       const closed = new Promise<void>((resolve) =>
         client.once('end', () => {
@@ -72,28 +74,11 @@ export class ConnectionPool {
    * backend or a draining CockroachDB node, or the socket's end): those are
    * dropped and another is taken. pg-pool already drops an idle connection
    * that reports an error; this also covers one that failed while checked out.
+   * A caller still queued when the pool ends is refused at once with
+   * `DatabaseClosingError` (pg-pool would leave it to time out).
    */
-  async acquire(): Promise<PoolClient> {
-    for (;;) {
-      const client = await this.connectUnlessEnded();
-      if (!this.isExpired(client) && !this.isClosed(client)) return client;
-      client.release(true);
-    }
-  }
-
-  /** Whether the driver has seen this connection's socket fail or end. */
-  isClosed(client: PoolClient): boolean {
-    return this.closed.has(client);
-  }
-
-  /**
-   * pg-pool's connect(), except that a caller still queued when the pool ends
-   * is refused at once with `DatabaseClosingError` rather than left waiting
-   * for `connectionTimeoutMillis`. A connection that turns up later for an
-   * abandoned request is closed.
-   */
-  private connectUnlessEnded(): Promise<PoolClient> {
-    // pg-pool's callback form: one promise per checkout, since every query outside a transaction comes here.
+  acquire(): Promise<PoolClient> {
+    // pg-pool's callback form and one promise per checkout: every query outside a transaction comes here.
     return new Promise<PoolClient>((resolve, reject) => {
       let abandoned = false;
       const abandon = (error: Error) => {
@@ -101,13 +86,28 @@ export class ConnectionPool {
         reject(error);
       };
       this.waiters.add(abandon);
-      this.pool.connect((error, client) => {
-        this.waiters.delete(abandon);
-        if (abandoned) client?.release(true);
-        else if (error || !client) reject(error ?? new Error('pg-pool returned no client'));
-        else resolve(client);
-      });
+      const take = (error: Error | undefined, client: PoolClient | undefined) => {
+        if (abandoned) {
+          // A connection that turns up for a caller the ending pool turned away is closed.
+          client?.release(true);
+        } else if (error || !client) {
+          this.waiters.delete(abandon);
+          reject(error ?? new Error('pg-pool returned no client'));
+        } else if (this.isExpired(client) || this.isClosed(client)) {
+          client.release(true);
+          this.pool.connect(take);
+        } else {
+          this.waiters.delete(abandon);
+          resolve(client);
+        }
+      };
+      this.pool.connect(take);
     });
+  }
+
+  /** Whether the driver has seen this connection's socket fail or end. */
+  isClosed(client: PoolClient): boolean {
+    return this.closed.has(client);
   }
 
   /**

@@ -1,5 +1,4 @@
-import type { PoolClient, QueryConfig, QueryResult } from 'pg';
-import { StatementTimeoutError } from '../errors.js';
+import type { PoolClient } from 'pg';
 
 /**
  * Deadlines for statements, enforced by the client.
@@ -16,6 +15,8 @@ import { StatementTimeoutError } from '../errors.js';
 export interface StatementLimit {
   /** When the client gives up and destroys the connection (ms). */
   readonly deadlineMs: number;
+  /** Where statements under this limit wait out their deadline. */
+  readonly deadlines: DeadlineQueue;
   /** The server-side `statement_timeout` in force, if any: its 57014 becomes a `StatementTimeoutError`. */
   readonly serverTimeoutMs: number | undefined;
 }
@@ -47,29 +48,104 @@ export const DEFAULT_CONTROL_TIMEOUT_MS = 15_000;
 
 export function statementLimits(statementTimeoutMs: number | undefined, controlTimeoutMs: number): StatementLimits {
   if (statementTimeoutMs === undefined) {
-    return { statement: undefined, control: { deadlineMs: controlTimeoutMs, serverTimeoutMs: undefined } };
+    return { statement: undefined, control: { deadlineMs: controlTimeoutMs, deadlines: deadlineQueue(controlTimeoutMs), serverTimeoutMs: undefined } };
   }
-  const limit = { deadlineMs: statementTimeoutMs + CLIENT_DEADLINE_GRACE_MS, serverTimeoutMs: statementTimeoutMs };
+  const deadlineMs = statementTimeoutMs + CLIENT_DEADLINE_GRACE_MS;
+  const limit = { deadlineMs, deadlines: deadlineQueue(deadlineMs), serverTimeoutMs: statementTimeoutMs };
   return { statement: limit, control: limit };
 }
 
+/** A statement under a deadline: `settle` it when it ends; `expire` runs if the deadline passes first. */
+export interface WatchedStatement {
+  readonly expiresAt: number;
+  settled: boolean;
+  readonly expire: () => void;
+}
+
 /**
- * Runs one statement unless `deadlineMs` passes first: then the connection is
- * destroyed and the result is a client-side `StatementTimeoutError`. Uses
- * `pg`'s callback form, so a deadline adds a timer and no promise of its own.
+ * The client-side deadlines of one length (`deadlineMs`), all on one timer.
+ *
+ * Statements watched with the same length expire in the order they started,
+ * so a queue with a single timer, armed for its oldest entry, does the work
+ * of a timer per statement. That matters on the hot path: every transaction
+ * sends at least two control statements, and creating and clearing a Node
+ * timer for each (with the async-hooks bookkeeping AsyncLocalStorage turns
+ * on) cost more than all the rest of the transaction's own work. Settling a
+ * statement is a flag; the timer wakes at most once per `deadlineMs` while
+ * statements keep finishing in time. It is unref'd: a statement in flight
+ * holds its (referenced) socket, which keeps the process alive.
  */
-export function queryWithDeadline(client: PoolClient, query: string | QueryConfig, values: unknown[], deadlineMs: number): Promise<QueryResult | QueryResult[]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      destroyConnection(client);
-      reject(new StatementTimeoutError(deadlineMs, 'client'));
-    }, deadlineMs);
-    client.query(query as string, values, (error: Error | undefined, result: QueryResult | QueryResult[]) => {
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(result);
-    });
-  });
+export class DeadlineQueue {
+  private readonly entries: WatchedStatement[] = [];
+  /** Entries before this index are settled and forgotten. */
+  private head = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(readonly deadlineMs: number) {}
+
+  watch(expire: () => void): WatchedStatement {
+    const entry: WatchedStatement = { expiresAt: performance.now() + this.deadlineMs, settled: false, expire };
+    this.entries.push(entry);
+    this.timer ??= this.arm(this.deadlineMs);
+    return entry;
+  }
+
+  /** Marks the statement finished; `false` when its deadline had already passed (and `expire` ran). */
+  settle(entry: WatchedStatement): boolean {
+    if (entry.settled) return false;
+    entry.settled = true;
+    this.forgetSettled();
+    return true;
+  }
+
+  /** Statements being watched (for tests). */
+  get pending(): number {
+    let count = 0;
+    for (let index = this.head; index < this.entries.length; index++) if (!this.entries[index]!.settled) count++;
+    return count;
+  }
+
+  private forgetSettled(): void {
+    while (this.head < this.entries.length && this.entries[this.head]!.settled) this.head++;
+    if (this.head === this.entries.length) {
+      this.entries.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
+      this.entries.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private arm(delayMs: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.expireDue(), delayMs);
+    timer.unref();
+    return timer;
+  }
+
+  private expireDue(): void {
+    this.timer = undefined;
+    const now = performance.now();
+    const due: WatchedStatement[] = [];
+    for (; this.head < this.entries.length; this.head++) {
+      const entry = this.entries[this.head]!;
+      if (entry.settled) continue;
+      if (entry.expiresAt > now) break;
+      entry.settled = true;
+      due.push(entry);
+    }
+    this.forgetSettled();
+    if (this.head < this.entries.length) this.timer = this.arm(Math.max(1, Math.ceil(this.entries[this.head]!.expiresAt - now)));
+    for (const entry of due) entry.expire();
+  }
+}
+
+const queues = new Map<number, DeadlineQueue>();
+
+/** The process's queue for deadlines of `deadlineMs` (there are as many as distinct configured lengths). */
+export function deadlineQueue(deadlineMs: number): DeadlineQueue {
+  let queue = queues.get(deadlineMs);
+  if (!queue) queues.set(deadlineMs, (queue = new DeadlineQueue(deadlineMs)));
+  return queue;
 }
 
 /**

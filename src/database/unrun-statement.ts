@@ -15,9 +15,9 @@ import { isServerShutdown } from './connection-failure.js';
  * `pg_sleep` case), so the SQLSTATE alone proves nothing. The order of the
  * replies does: on the extended protocol (Parse/Bind/Execute/Sync) the
  * backend queues ParseComplete before it binds, let alone executes, and the
- * FATAL is flushed after everything queued before it. A FATAL 57P0x that is
- * the *first* message after our statement went out therefore means the
- * backend never finished parsing it. The simple protocol has no such marker:
+ * FATAL is flushed after everything queued before it. A FATAL 57P0x that
+ * arrives before the statement's ParseComplete therefore means the backend
+ * never finished parsing it. The simple protocol has no such marker:
  * a statement killed mid-run and one never read look alike, so a statement
  * that must go out on it (several statements in one string) is never retried.
  *
@@ -27,39 +27,48 @@ import { isServerShutdown } from './connection-failure.js';
  * "server is shutting down". Commands behind the DrainRequest are never
  * executed. A statement ahead of it runs to completion and gets its normal
  * reply first; one cancelled after `server.shutdown.transactions.timeout`
- * gets its own error first. Either way 57P01 as the first reply means ours
- * was never processed.
+ * gets its own error first. Either way 57P01 before any ParseComplete means
+ * ours was never processed.
  *
  * Not proof, and never retried: the socket closing with no reply at all (a
  * crashed server, a backend killed while its reply was blocked, PostgreSQL's
  * synchronous-replication wait cut short after a local commit) and a shutdown
  * error after any other reply. Those may have committed.
  */
-export function provedNotRun(error: unknown, replies: ReplyWatch): boolean {
-  return replies.extended && replies.firstReply === 'error' && isServerShutdown(error);
+export function provedNotRun(error: unknown, watch: ParseWatch): boolean {
+  return watch.parsesBefore !== undefined && parsesSeen(watch.client) === watch.parsesBefore && isServerShutdown(error);
 }
 
-/** What came back from the server after one statement was sent. */
-export interface ReplyWatch {
-  /** Whether the statement goes out on the extended protocol, whose replies can prove it never ran. */
-  readonly extended: boolean;
-  /** The `pg` name of the first message received (`'error'` for an ErrorResponse), if any. */
-  readonly firstReply: string | undefined;
-  stop(): void;
+/**
+ * The same proof, counted rather than listened for per statement: every
+ * pooled connection counts the ParseCompletes it receives (one listener for
+ * its lifetime, on an event pg emits anyway), and a statement on the extended
+ * protocol notes the count when it goes out. No ParseComplete between sending
+ * and the error means the FATAL came before the server had even parsed it
+ * (a NoticeResponse may come first; it proves nothing either way).
+ */
+export interface ParseWatch {
+  readonly client: PoolClient;
+  /** The connection's count when the statement went out; `undefined` when its replies prove nothing (simple protocol). */
+  readonly parsesBefore: number | undefined;
 }
 
-/** Records the first protocol message on `client` from now on. */
-export function watchReplies(client: PoolClient, extended: boolean): ReplyWatch {
-  const watch = {
-    extended,
-    firstReply: undefined as string | undefined,
-    stop: () => client.connection.off('message', onMessage),
-  };
-  const onMessage = (message: { name: string }) => {
-    watch.firstReply ??= message.name;
-  };
-  client.connection.on('message', onMessage);
-  return watch;
+const parseCounts = new WeakMap<PoolClient, { seen: number }>();
+
+/** Starts counting the connection's ParseCompletes; called once, when the pool opens it. */
+export function countParses(client: PoolClient): void {
+  const count = { seen: 0 };
+  parseCounts.set(client, count);
+  client.connection.on('parseComplete', () => count.seen++);
+}
+
+export function parsesSeen(client: PoolClient): number | undefined {
+  return parseCounts.get(client)?.seen;
+}
+
+/** Notes where a statement about to go out on `client` starts; only the extended protocol's replies can prove it never ran. */
+export function watchParses(client: PoolClient, extended: boolean): ParseWatch {
+  return { client, parsesBefore: extended ? parsesSeen(client) : undefined };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Span, Tracer } from '@opentelemetry/api';
+import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { AmbiguousCommitError, ExceededMaxAttemptsError } from '../errors.js';
 import type { TransactionObserver } from '../transaction/transaction-runner.js';
@@ -7,6 +7,8 @@ import { openTelemetry, type OpenTelemetry } from './opentelemetry.loader.js';
 export type TransactionOutcome = 'committed' | 'rolled_back' | 'exceeded' | 'ambiguous';
 
 let tracer: Tracer | undefined;
+/** The span options by dialect, built once: this runs for every owned transaction. */
+const spanOptions = new Map<string, SpanOptions>();
 
 /**
  * Runs one owned transaction under a `cockroach.transaction` span (DESIGN
@@ -18,10 +20,12 @@ export function traceTransaction<T>(db: CockroachDatabase, run: (observer?: Tran
   const otel = openTelemetry();
   if (!otel) return run();
   tracer ??= otel.trace.getTracer('nestjs-cockroachdb');
-  const span = tracer.startSpan('cockroach.transaction', {
-    kind: otel.SpanKind.CLIENT,
-    attributes: { 'db.system.name': db.dialect === 'cockroach' ? 'cockroachdb' : 'postgresql' },
-  });
+  let options = spanOptions.get(db.dialect);
+  if (!options) {
+    options = { kind: otel.SpanKind.CLIENT, attributes: { 'db.system.name': db.dialect === 'cockroach' ? 'cockroachdb' : 'postgresql' } };
+    spanOptions.set(db.dialect, options);
+  }
+  const span = tracer.startSpan('cockroach.transaction', options);
   if (!span.isRecording()) return run();
   return recordTransaction(otel, span, run);
 }

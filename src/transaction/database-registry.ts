@@ -26,6 +26,8 @@ export function databaseFor(instance: unknown, name: string = DEFAULT_CONNECTION
   const bound = boundDatabase(instance, name);
   if (bound) return bound;
   const candidates = databases.get(name) ?? [];
+  // The common case, one database of the name and open, without allocating: this runs on every call.
+  if (candidates.length === 1 && !candidates[0]!.isClosing) return candidates[0]!;
   const open = candidates.filter((candidate) => !candidate.isClosing);
   if (open.length === 1) return open[0]!;
   if (open.length > 1) {

@@ -33,8 +33,11 @@ export async function transaction<T>(
   return joinOrOwn(db, callback, db.resolveTransactionOptions(options));
 }
 
-/** `transaction()` with options already validated (the decorator validates once per database). */
-export async function joinOrOwn<T>(
+/**
+ * `transaction()` with options already validated (the decorator validates once per database).
+ * Not `async`, to spare a promise per call: it may throw synchronously, so callers call it where a throw becomes a rejection.
+ */
+export function joinOrOwn<T>(
   db: CockroachDatabase,
   callback: TransactionCallback<T>,
   resolved: ResolvedTransactionOptions,
@@ -128,7 +131,12 @@ async function own<T>(db: CockroachDatabase, options: ResolvedTransactionOptions
   if (db.isClosing) throw new DatabaseClosingError(`Connection "${db.name}" is shutting down; no new transactions`);
   checkSupported(db, options);
   const body = (context: TransactionContext) => callback(handle(context));
-  return db.trackTransaction(traceTransaction(db, (observer) => runOwnedTransaction(db, options, body, observer)));
+  db.transactionStarted();
+  try {
+    return await traceTransaction(db, (observer) => runOwnedTransaction(db, options, body, observer));
+  } finally {
+    db.transactionEnded();
+  }
 }
 
 function join<T>(active: TransactionContext, options: ResolvedTransactionOptions, callback: TransactionCallback<T>): Promise<T> {

@@ -15,7 +15,7 @@ import { runInTransaction, TransactionContext } from './transaction-context.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 import { explainAsOfSystemTimeRefusal } from './as-of-system-time.js';
 import { checkIsolation } from './isolation-check.js';
-import { topLevelProtocol, type TransactionProtocol } from './transaction-statements.js';
+import { cachedTopLevelProtocol, type TransactionProtocol } from './transaction-statements.js';
 
 /** Thrown inside the loop when the body returned normally over a failed statement. */
 class SwallowedStatementError extends Error {
@@ -50,7 +50,7 @@ export async function runOwnedTransaction<T>(
   const strategy = options.strategy === 'auto' ? (db.dialect === 'cockroach' ? 'savepoint' : 'restart') : options.strategy;
   const source = db.connections;
   const nested = source.nestedProtocol?.();
-  const protocol: TransactionProtocol = nested ?? topLevelProtocol(strategy, options, db.server);
+  const protocol: TransactionProtocol = nested ?? cachedTopLevelProtocol(strategy, options, db.server);
   const stats = db.transactionStats;
   const limits = transactionLimits(db, options);
   const deadline = transactionDeadline(options);

@@ -55,6 +55,21 @@ export interface TransactionProtocol {
   readonly failedCommitEnds: boolean;
 }
 
+const builtProtocols = new WeakMap<ResolvedTransactionOptions, { strategy: string; server: ServerInfo; protocol: TransactionProtocol }>();
+
+/**
+ * `topLevelProtocol`, built once per options object: the decorator and the
+ * option-less `db.transaction(cb)` resolve their options once per database,
+ * so their transactions reuse the same strings rather than building them each time.
+ */
+export function cachedTopLevelProtocol(strategy: Exclude<RetryStrategy, 'auto'>, options: ResolvedTransactionOptions, server: ServerInfo): TransactionProtocol {
+  const built = builtProtocols.get(options);
+  if (built?.strategy === strategy && built.server === server) return built.protocol;
+  const protocol = topLevelProtocol(strategy, options, server);
+  builtProtocols.set(options, { strategy, server, protocol });
+  return protocol;
+}
+
 export function topLevelProtocol(strategy: Exclude<RetryStrategy, 'auto'>, options: ResolvedTransactionOptions, server: ServerInfo): TransactionProtocol {
   const begin = openingBatch(beginStatement(options, server), strategy, options);
   // A failed COMMIT ends the transaction. Under the savepoint protocol CockroachDB fails at RELEASE (its commit
