@@ -140,7 +140,16 @@ export class CockroachDatabase implements OnApplicationShutdown {
 
   private async queryInTransaction<TRow>(transaction: TransactionContext, text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
     try {
-      const result = (await this.send(transaction.client, text, values, transaction.limits.statement)) as PgQueryResult;
+      const opening = transaction.opening;
+      const sent = this.send(transaction.client, text, values, transaction.limits.statement);
+      if (opening !== undefined) {
+        // The transaction's first statement, written right behind its BEGIN: BEGIN's answer
+        // comes first, and if it failed the caller gets that failure, never this statement's result.
+        transaction.opening = undefined;
+        sent.catch(() => undefined);
+        await opening;
+      }
+      const result = (await sent) as PgQueryResult;
       return { rows: result.rows as TRow[], rowCount: result.rowCount };
     } catch (error) {
       // Remembered so the owner cannot commit over it if the caller swallows it.

@@ -13,6 +13,11 @@ export class TransactionContext {
   /** A statement failed and the body did not let the error escape (cleared by an `atomic()` rollback). */
   swallowedError: unknown;
   readonly afterCommit: Array<() => unknown> = [];
+  /**
+   * BEGIN, still unanswered, when the body started right behind it: the first
+   * statement waits for its answer before reporting its own (see `pipelinesBegin`).
+   */
+  opening: Promise<unknown> | undefined;
   private savepoints = 0;
 
   constructor(

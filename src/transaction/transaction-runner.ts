@@ -84,19 +84,42 @@ export async function runOwnedTransaction<T>(
         client ??= await source.acquire();
         acquiring = false;
         attemptStartedAt = performance.now();
+        let beginning: Promise<QueryResult | QueryResult[]> | undefined;
         if (!open) {
           // Set first: when BEGIN succeeds and a later statement of the batch
           // fails, the transaction is open all the same and must be rolled
           // back before the connection goes back to the pool.
           open = true;
           opening = true;
-          const opened = await db.send(client, protocol.begin, [], limits.control);
-          opening = false;
-          // Inside a test transaction the isolation is the test transaction's own.
-          if (!nested) checkIsolation(opened, options, db.server);
+          beginning = db.send(client, protocol.begin, [], limits.control);
         }
         const context = new TransactionContext(db, client, options, attempt, limits);
-        const result = await runInTransaction(context, () => body(context));
+        let result!: T;
+        if (beginning !== undefined && protocol.pipelinesBegin && pipelines(client)) {
+          // The body starts now; its first statement goes out right behind BEGIN and reports only after it.
+          context.opening = beginning;
+          beginning.catch(ignore); // answered below, once the body is done with the connection
+          let bodyFailed = false;
+          let bodyError: unknown;
+          try {
+            result = await runInTransaction(context, () => body(context));
+          } catch (error) {
+            bodyFailed = true;
+            bodyError = error;
+          }
+          // BEGIN's answer first: if it failed, the body's own error only follows from it.
+          await beginning;
+          opening = false;
+          if (bodyFailed) throw bodyError;
+        } else {
+          if (beginning !== undefined) {
+            const opened = await beginning;
+            opening = false;
+            // Inside a test transaction the isolation is the test transaction's own.
+            if (!nested) checkIsolation(opened, options, db.server);
+          }
+          result = await runInTransaction(context, () => body(context));
+        }
         if (context.swallowedError !== undefined) throw new SwallowedStatementError(context.swallowedError);
         // The server already closed this connection (the driver saw its FATAL
         // or the socket's end), so it rolled the transaction back: run it
@@ -224,6 +247,13 @@ async function rollbackToRestart(db: CockroachDatabase, client: PoolClient, rest
 export interface TransactionObserver {
   attempts: number;
   retried(sqlState: string, delayMs: number): void;
+}
+
+function ignore(): void {}
+
+/** Whether pg writes this connection's statements without waiting for earlier answers (its `pipeline` mode, pg ≥ 8.23). */
+function pipelines(client: PoolClient): boolean {
+  return (client as PoolClient & { pipeline?: boolean }).pipeline === true;
 }
 
 function lastCommand(outcome: QueryResult | QueryResult[]): string {

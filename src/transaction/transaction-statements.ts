@@ -53,6 +53,32 @@ export interface TransactionProtocol {
   readonly restart: string | undefined;
   /** A failed `commit` ends the transaction (plain COMMIT); a failed RELEASE leaves it open to roll back. */
   readonly failedCommitEnds: boolean;
+  /**
+   * The body's first statement may go out right behind `begin`, before its
+   * answer (see `pipelinesBegin`): `begin` can only fail with the connection,
+   * or leave a transaction open (and aborted) behind it.
+   */
+  readonly pipelinesBegin: boolean;
+}
+
+/**
+ * Whether the body may start before BEGIN is answered, its first statement
+ * written right behind BEGIN (pg's pipeline mode): one round trip fewer per
+ * transaction, as Npgsql does by prepending BEGIN to the first command.
+ *
+ * The server runs the two messages independently, so this is only sound when
+ * BEGIN cannot fail on its own while the connection lives — otherwise the
+ * first statement would run outside any transaction. A plain
+ * `BEGIN TRANSACTION ISOLATION LEVEL SERIALIZABLE[, PRIORITY …][, READ ONLY]`
+ * cannot; what follows it in the same batch (SET LOCAL, SAVEPOINT) can, but
+ * then the transaction is open and aborted, and the statement is refused.
+ * Not pipelined: `AS OF SYSTEM TIME` (CockroachDB checks the timestamp at
+ * BEGIN and fails it on its own), and any isolation but SERIALIZABLE (the
+ * server may grant another one, which `checkIsolation` refuses before the
+ * body runs).
+ */
+function pipelinesBegin(options: ResolvedTransactionOptions): boolean {
+  return options.asOfSystemTime === undefined && options.isolation === 'serializable';
 }
 
 const builtProtocols = new WeakMap<ResolvedTransactionOptions, { strategy: string; server: ServerInfo; protocol: TransactionProtocol }>();
@@ -75,9 +101,17 @@ export function topLevelProtocol(strategy: Exclude<RetryStrategy, 'auto'>, optio
   // A failed COMMIT ends the transaction. Under the savepoint protocol CockroachDB fails at RELEASE (its commit
   // point) and keeps the transaction open for ROLLBACK TO SAVEPOINT; PostgreSQL fails at COMMIT (deferred checks).
   const failedCommitEnds = strategy === 'restart' || server.dialect === 'postgres';
+  const pipelined = pipelinesBegin(options);
   return strategy === 'savepoint'
-    ? { begin, commit: statements.releaseAndCommit, rollback: statements.rollback, restart: statements.rollbackToRestart, failedCommitEnds }
-    : { begin, commit: statements.commit, rollback: statements.rollback, restart: undefined, failedCommitEnds };
+    ? {
+        begin,
+        commit: statements.releaseAndCommit,
+        rollback: statements.rollback,
+        restart: statements.rollbackToRestart,
+        failedCommitEnds,
+        pipelinesBegin: pipelined,
+      }
+    : { begin, commit: statements.commit, rollback: statements.rollback, restart: undefined, failedCommitEnds, pipelinesBegin: pipelined };
 }
 
 /**
@@ -93,5 +127,7 @@ export function nestedProtocol(savepoint: string, extra: { begin?: string; end?:
     rollback: after(`${statements.rollbackToSavepoint(savepoint)}; ${statements.releaseSavepoint(savepoint)}`, extra.end),
     restart: statements.rollbackToSavepoint(savepoint),
     failedCommitEnds: false,
+    // Inside the open test transaction: a failed SAVEPOINT leaves that transaction aborted, so the statement behind it is refused.
+    pipelinesBegin: true,
   };
 }

@@ -61,7 +61,8 @@ describe('locking reads send FOR UPDATE / FOR SHARE with SKIP LOCKED / NOWAIT', 
       await repo.findById('a', { lock: 'update' });
       await repo.findOne({ name: 'b' }, { lock: 'share', noWait: true });
       await repo.find({ where: { runs: 0 }, orderBy: { name: 'asc' }, limit: 2, lock: 'update', skipLocked: true });
-      sent.push(...statements);
+      // The body starts before BEGIN is answered (its first statement rides with it), so BEGIN is observed in here.
+      sent.push(...statements.filter((text) => !text.startsWith('BEGIN')));
     });
     assert.deepEqual(sent, [
       'SELECT "name", "runs" FROM "jobs" WHERE "name" = $1::TEXT FOR UPDATE',

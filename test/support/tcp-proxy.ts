@@ -28,6 +28,14 @@ export interface TcpProxy {
   blackHoleOnStatement(pattern: RegExp): Promise<void>;
   /** Resets every black-holed connection (both sides see it die) and lets everything through again. */
   heal(): void;
+  /**
+   * Holds the server's answers on every connection (they are kept, not lost)
+   * until `release()`: what the client sends meanwhile, it sent without
+   * waiting for an answer.
+   */
+  holdReplies(): { release(): void };
+  /** The SQL of every statement (simple Query or Parse) forwarded to the server so far, in order. */
+  statementsSent(): string[];
   close(): Promise<void>;
 }
 
@@ -56,6 +64,8 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const links = new Set<Link>();
   let blackHoleNew = false;
   let trap: StatementTrap | undefined;
+  let held: Array<() => void> | undefined;
+  const sent: string[] = [];
 
   const goSilent = (link: Link) => {
     link.blackHoled = true;
@@ -76,6 +86,8 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
         sprung();
         return;
       }
+      const sql = link.startup ? undefined : statementText(message);
+      if (sql !== undefined) sent.push(sql);
       link.server.write(message);
     }
   };
@@ -91,7 +103,9 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
     };
     client.on('data', (chunk) => forwardFromClient(link, chunk));
     upstream.on('data', (chunk) => {
-      if (!link.blackHoled) client.write(chunk);
+      if (link.blackHoled) return;
+      if (held) held.push(() => client.write(chunk));
+      else client.write(chunk);
     });
     // A close is forwarded only while the link is healthy: a silent link delivers nothing, FIN included.
     client.on('close', () => {
@@ -138,6 +152,17 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
         link.server.resetAndDestroy();
       }
     },
+    holdReplies: () => {
+      held ??= [];
+      return {
+        release: () => {
+          const waiting = held ?? [];
+          held = undefined;
+          for (const write of waiting) write();
+        },
+      };
+    },
+    statementsSent: () => [...sent],
     close: async () => {
       for (const link of links) {
         link.client.destroy();
@@ -167,12 +192,18 @@ function nextMessage(link: Link): Buffer | undefined {
  * the SQL).
  */
 function matchesStatement(message: Buffer, pattern: RegExp): boolean {
+  const sql = statementText(message);
+  return sql !== undefined && pattern.test(sql);
+}
+
+/** The SQL a simple Query or a Parse message carries; undefined for other messages. */
+function statementText(message: Buffer): string | undefined {
   const type = String.fromCharCode(message[0]!);
-  if (type === 'Q') return pattern.test(message.toString('utf8', 5, message.length - 1));
+  if (type === 'Q') return message.toString('utf8', 5, message.length - 1);
   if (type === 'P') {
     const nameEnd = message.indexOf(0, 5);
     const sqlEnd = message.indexOf(0, nameEnd + 1);
-    return pattern.test(message.toString('utf8', nameEnd + 1, sqlEnd));
+    return message.toString('utf8', nameEnd + 1, sqlEnd);
   }
-  return false;
+  return undefined;
 }

@@ -211,6 +211,7 @@ describe('injectRetryErrors: the server fails each owned transaction’s stateme
       rollback: 'ROLLBACK TO SAVEPOINT test_transaction_1; RELEASE SAVEPOINT test_transaction_1; SET inject_retry_errors_enabled = false',
       restart: 'ROLLBACK TO SAVEPOINT test_transaction_1',
       failedCommitEnds: false,
+      pipelinesBegin: true,
     });
   });
 
