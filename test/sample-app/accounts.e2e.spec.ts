@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CockroachDatabase } from '../../src/index.js';
 import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
+// The 50 concurrent transfers are in transfers-concurrency.e2e.spec.ts.
 const ALICE = 'a11ce000-0000-4000-8000-000000000001';
 const BOB = 'b0b00000-0000-4000-8000-000000000002';
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
@@ -90,45 +90,4 @@ describe('sample app: transfers', () => {
     assert.deepEqual(await balances(), before);
     assert.equal(await transferCount(), transfersBefore);
   });
-
-  it('keeps the total over 50 concurrent HTTP transfers, and every acknowledged transfer is exactly one committed one', async (t) => {
-    const owners = ['p1', 'p2', 'p3', 'p4'];
-    const ids: string[] = [];
-    for (const owner of owners) ids.push((await sample.http.post('/accounts').send({ owner, balance: 1_000 }).expect(201)).body.id);
-    const expected = new Map(ids.map((id) => [id, 1_000n]));
-    const transfersBefore = await transferCount();
-
-    const statuses = await Promise.all(
-      Array.from({ length: 50 }, async (_, i) => {
-        const from = ids[i % ids.length]!;
-        const to = ids[(i + 1 + (i % 3)) % ids.length]!;
-        const amount = 50 + ((i * 37) % 200);
-        const response = await sample.http.post('/transfers').send({ from, to, amount });
-        if (response.status === 201) {
-          expected.set(from, expected.get(from)! - BigInt(amount));
-          expected.set(to, expected.get(to)! + BigInt(amount));
-        }
-        return response.status;
-      }),
-    );
-
-    // Every transfer is decided: done, or refused for funds. Contention is the library's to absorb with its retries,
-    // so no caller is told "try again" (503) at this load.
-    assert.deepEqual([...new Set(statuses)].filter((status) => ![201, 409].includes(status)), [], JSON.stringify(countBy(statuses)));
-    const committed = statuses.filter((status) => status === 201).length;
-    assert.ok(committed > 0, 'some transfers commit');
-    const after = await balances();
-    for (const id of ids) assert.equal(after.get(id), expected.get(id), `account ${id}: acknowledged transfers explain its balance exactly`);
-    const total = ids.reduce((sum, id) => sum + after.get(id)!, 0n);
-    assert.equal(total, 4_000n);
-    assert.equal(await transferCount(), transfersBefore + committed);
-    const { retries } = sample.app.get(CockroachDatabase).stats();
-    t.diagnostic(`statuses: ${JSON.stringify(countBy(statuses))}; retries so far in this app: ${retries}`);
-  });
 });
-
-function countBy(values: number[]): Record<number, number> {
-  const counts: Record<number, number> = {};
-  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
-}
