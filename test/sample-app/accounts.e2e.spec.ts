@@ -68,6 +68,13 @@ describe('sample app: accounts', () => {
     const { rows } = await sample.db.query<{ count: string }>("SELECT count(*)::TEXT AS count FROM accounts WHERE owner = 'dave'");
     assert.equal(rows[0]!.count, '0');
   });
+
+  it('answers 409 for an id that is taken, and goes on serving the first account', async () => {
+    await openAliceAndBob();
+    const taken = await sample.http.post('/accounts').send({ id: ALICE, owner: 'mallory' }).expect(409);
+    assert.match(taken.body.message, /already exists/);
+    assert.equal((await sample.http.get(`/accounts/${ALICE}`).expect(200)).body.owner, 'alice');
+  });
 });
 
 describe('sample app: transfers', () => {
