@@ -7,6 +7,7 @@ import type { AnyTable } from '../schema/table.definition.js';
 import { registerDatabase } from '../transaction/database-registry.js';
 import { atomic, runTransaction, transaction, type TransactionCallback } from '../transaction/transaction-api.js';
 import { activeTransaction, type TransactionContext } from '../transaction/transaction-context.js';
+import type { TransactionProtocol } from '../transaction/transaction-statements.js';
 import {
   resolveTransactionOptions,
   type ResolvedTransactionOptions,
@@ -175,7 +176,12 @@ export class CockroachDatabase implements OnApplicationShutdown {
       const parses = watchParses(client, extended);
       let lost = false;
       try {
-        const result = (await this.send(client, text, values, this.limits.statement, extended ? 'extended' : 'simple')) as PgQueryResult;
+        const protocol = extended ? 'extended' : 'simple';
+        const result = (
+          source.statementProtocol
+            ? await this.sendInSavepoint(client, source.statementProtocol, () => this.send(client, text, values, this.limits.statement, protocol))
+            : await this.send(client, text, values, this.limits.statement, protocol)
+        ) as PgQueryResult;
         return { rows: result.rows as TRow[], rowCount: result.rowCount };
       } catch (error) {
         lost = this.isBroken(client) || isConnectionFailure(error);
@@ -199,6 +205,21 @@ export class CockroachDatabase implements OnApplicationShutdown {
       // event loop lets the driver read their FATALs too, so the pool drops them before handing one out.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** The testing kit's connection is inside its transaction: there a failing statement must undo only itself. */
+  private async sendInSavepoint<T>(client: PoolClient, savepoint: TransactionProtocol, send: () => Promise<T>): Promise<T> {
+    await this.send(client, savepoint.begin, [], this.limits.control);
+    let result: T;
+    try {
+      result = await send();
+    } catch (error) {
+      // On a lost connection there is nothing to undo; if the rollback fails, the caller still gets the statement's error.
+      if (!this.isBroken(client)) await this.send(client, savepoint.rollback, [], this.limits.control).catch(() => undefined);
+      throw error;
+    }
+    await this.send(client, savepoint.commit, [], this.limits.control);
+    return result;
   }
 
   /** @internal The health ping: `SELECT 1` on a pooled connection, under the control statements' deadline. */

@@ -13,6 +13,13 @@ export interface ConnectionSource {
   release(client: PoolClient, discard?: boolean): void;
   /** Set when connections come inside an open transaction: the statements an owned transaction sends instead of BEGIN/COMMIT. */
   nestedProtocol?(): TransactionProtocol;
+  /**
+   * Set when connections come inside an open transaction: the savepoint that
+   * frames each statement run outside an owned transaction, so that one that
+   * fails undoes only itself, as on a connection of its own, instead of
+   * aborting the open transaction for every statement after it.
+   */
+  readonly statementProtocol?: TransactionProtocol;
   /** Called as the database closes, before its pool ends: gives back any connection the source still holds. */
   end?(): void;
 }

@@ -14,7 +14,8 @@ export const INJECT_RETRY_ERRORS = {
  * transaction, handed to one user at a time. An owned transaction holds it
  * from its savepoint to its release, so owners that run concurrently (two
  * HTTP requests) queue instead of interleaving their statements; a plain
- * query outside any transaction takes its turn the same way.
+ * query outside any transaction takes its turn the same way, in a savepoint
+ * of its own so that its failure does not abort the test transaction.
  */
 export class PinnedConnection implements ConnectionSource {
   private held = false;
@@ -22,6 +23,8 @@ export class PinnedConnection implements ConnectionSource {
   private savepoints = 0;
   private lost: unknown;
   private returned = false;
+  /** Statements outside any owned transaction take turns too, so one savepoint name serves them all. */
+  readonly statementProtocol = nestedProtocol('test_statement');
 
   constructor(
     readonly client: PoolClient,

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Controller, Injectable, Post } from '@nestjs/common';
 import { AmbiguousCommitError, CockroachDatabase, sql, Transactional } from '../../src/index.js';
+import { beginTestTransaction, rollbackTestTransaction } from '../../src/testing/index.js';
 import { createFlakyFunction } from '../support/flaky-function.js';
 import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
@@ -34,23 +35,31 @@ class FlakyController {
   }
 }
 
+// Each test runs in a test transaction that is rolled back after it; the retries happen on savepoints of it.
 let sample: SampleApp;
-let flaky: { reset(failures: number): Promise<void> };
+let flaky: Awaited<ReturnType<typeof createFlakyFunction>>;
 before(async () => {
   sample = await startSampleApp('sample_errors', [FlakyController], [FlakyService]);
   flaky = await createFlakyFunction(sample.testDb);
 });
 after(() => sample.close());
+beforeEach(() => beginTestTransaction(sample.db));
+afterEach(() => rollbackTestTransaction(sample.db));
+
+/** Set inside the test transaction: on CockroachDB its snapshot would not see a change committed after it began. */
+function failFirst(calls: number): Promise<void> {
+  return flaky.reset(calls, (text, params) => sample.db.query(text, params));
+}
 
 describe('sample app: error mapping', () => {
   it('retries restart errors invisibly to the HTTP client', async () => {
-    await flaky.reset(2);
+    await failFirst(2);
     const response = await sample.http.post('/flaky').expect(201);
     assert.equal(response.body.call, '3'); // calls 1 and 2 raised 40001; the third attempt committed
   });
 
   it('answers 503 with Retry-After and the attempt count when every attempt lost (ExceededMaxAttemptsError)', async () => {
-    await flaky.reset(10);
+    await failFirst(10);
     const response = await sample.http.post('/flaky').expect(503);
     assert.equal(response.headers['retry-after'], '1');
     assert.equal(response.body.attempts, 3);

@@ -1,30 +1,24 @@
 import 'reflect-metadata';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import request from 'supertest';
-import { AppModule } from '../../sample-app/app.module.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { beginTestTransaction, rollbackTestTransaction } from '../../src/testing/index.js';
+import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
-let testDb: TestDatabase;
-let app: INestApplication;
+// Each test runs in a test transaction that is rolled back after it; the ping itself takes a pooled connection of its own.
+let sample: SampleApp;
 before(async () => {
-  testDb = await createTestDatabase('sample_health');
-  app = await NestFactory.create(AppModule.register(testDb.url), { logger: false });
-  await app.init();
+  sample = await startSampleApp('sample_health');
 });
-after(async () => {
-  await app.close();
-  await testDb.drop();
-});
+after(() => sample.close());
+beforeEach(() => beginTestTransaction(sample.db));
+afterEach(() => rollbackTestTransaction(sample.db));
 
 describe('sample app: GET /health', () => {
   it('answers 200 with the database up, as terminus reports it', async () => {
-    const response = await request(app.getHttpServer()).get('/health').expect(200);
+    const response = await sample.http.get('/health').expect(200);
     assert.equal(response.body.status, 'ok');
     assert.equal(response.body.info.database.status, 'up');
-    assert.equal(response.body.info.database.dialect, testDb.dialect);
+    assert.equal(response.body.info.database.dialect, sample.testDb.dialect);
     assert.equal(typeof response.body.info.database.responseTimeMs, 'number');
   });
 });

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
+// Outside the testing kit: the report is a read-only snapshot of committed writes (AS OF SYSTEM TIME on CockroachDB), which a savepoint is not.
 let sample: SampleApp;
 before(async () => {
   sample = await startSampleApp('sample_reports');

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { beginTestTransaction, rollbackTestTransaction } from '../../src/testing/index.js';
 import { startSampleApp, type SampleApp } from './sample-app.fixture.js';
 
+// Each test runs in a test transaction that is rolled back after it, and creates the todos it reads.
 let sample: SampleApp;
 before(async () => {
   sample = await startSampleApp('sample_todos');
 });
 after(() => sample.close());
+beforeEach(() => beginTestTransaction(sample.db));
+afterEach(() => rollbackTestTransaction(sample.db));
 
 interface Todo {
   id: string;
@@ -26,15 +30,17 @@ async function titles(query: Record<string, string | string[]>): Promise<string[
   return (response.body as Todo[]).map((todo) => todo.title);
 }
 
-describe('sample app: todos', () => {
-  let milk: Todo;
-  before(async () => {
-    milk = await create({ title: 'Buy milk', tags: ['home', 'errands'], meta: { priority: 'high', shop: { name: 'corner', open: true } } });
-    await create({ title: 'Fix bike', tags: ['home'], meta: { priority: 'low' } });
-    await create({ title: 'File taxes' });
-  });
+/** The three todos every test starts from; returns the first, which has tags and nested meta. */
+async function createThree(): Promise<Todo> {
+  const milk = await create({ title: 'Buy milk', tags: ['home', 'errands'], meta: { priority: 'high', shop: { name: 'corner', open: true } } });
+  await create({ title: 'Fix bike', tags: ['home'], meta: { priority: 'low' } });
+  await create({ title: 'File taxes' });
+  return milk;
+}
 
+describe('sample app: todos', () => {
   it('POST /todos stores the tags array and the JSON meta, with defaults for the rest', async () => {
+    const milk = await createThree();
     assert.match(milk.id, /^\d+$/);
     assert.deepEqual(
       { title: milk.title, done: milk.done, tags: milk.tags, meta: milk.meta },
@@ -46,6 +52,7 @@ describe('sample app: todos', () => {
   });
 
   it('GET /todos filters by tag (array contains), by JSON containment and by done', async () => {
+    await createThree();
     assert.deepEqual(await titles({}), ['Buy milk', 'Fix bike', 'File taxes']);
     assert.deepEqual(await titles({ tag: 'home' }), ['Buy milk', 'Fix bike']);
     assert.deepEqual(await titles({ tag: ['home', 'errands'] }), ['Buy milk']);
@@ -57,6 +64,7 @@ describe('sample app: todos', () => {
   });
 
   it('GET /todos/:id reads one; PATCH updates it; DELETE removes it', async () => {
+    const milk = await createThree();
     assert.equal((await sample.http.get(`/todos/${milk.id}`).expect(200)).body.title, 'Buy milk');
     const patched = await sample.http.patch(`/todos/${milk.id}`).send({ done: true, tags: ['errands'] }).expect(200);
     assert.deepEqual([patched.body.done, patched.body.tags, patched.body.meta.priority], [true, ['errands'], 'high']);
@@ -70,6 +78,7 @@ describe('sample app: todos', () => {
   });
 
   it('answers 400, naming the column, for ill-typed values, and stores nothing', async () => {
+    const milk = await createThree();
     const cases: Array<[object, string]> = [
       [{ title: 'nested', tags: [['a']] }, 'tags'],
       [{ title: 'numbers', tags: [1, 2] }, 'tags'],
@@ -87,7 +96,9 @@ describe('sample app: todos', () => {
     await sample.http.get('/todos').query({ done: 'maybe' }).expect(400);
     const badId = await sample.http.get('/todos/1.5').expect(400);
     assert.equal(badId.body.column, 'id');
-    const [row] = await sample.testDb.admin<{ count: string }>('SELECT count(*)::TEXT AS count FROM todos');
-    assert.equal(row!.count, '3');
+    const { rows } = await sample.db.query<{ count: string }>('SELECT count(*)::TEXT AS count FROM todos');
+    assert.equal(rows[0]!.count, '3');
+    // Uncommitted: invisible outside the test transaction.
+    assert.deepEqual(await sample.testDb.admin('SELECT 1 FROM todos'), []);
   });
 });

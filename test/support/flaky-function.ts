@@ -13,12 +13,18 @@ export function plpgsqlUnavailableReason(versionString: string): string | undefi
   return `the flaky() test function needs PL/pgSQL, which CockroachDB has from 23.2 (server is ${major}.${minor}); run the suite on CockroachDB 23.2 or later`;
 }
 
+/** Runs one statement; `reset` uses the admin connection unless given another (e.g. the test transaction's). */
+export type RunStatement = (text: string, params?: unknown[]) => Promise<unknown>;
+
 /**
  * A server-side function that raises SQLSTATE 40001 on its first `failures`
  * calls, counted with a sequence (sequences ignore rollbacks), then returns
  * the call number. Deterministic restart errors straight from the server.
  */
-export async function createFlakyFunction(db: TestDatabase, name = 'flaky'): Promise<{ reset(failures: number): Promise<void> }> {
+export async function createFlakyFunction(
+  db: TestDatabase,
+  name = 'flaky',
+): Promise<{ reset(failures: number, run?: RunStatement): Promise<void> }> {
   const [{ version }] = (await db.admin<{ version: string }>('SELECT version() AS version')) as [{ version: string }];
   const unavailable = plpgsqlUnavailableReason(version);
   if (unavailable) throw new Error(unavailable);
@@ -38,9 +44,9 @@ export async function createFlakyFunction(db: TestDatabase, name = 'flaky'): Pro
     END
     $$`);
   return {
-    reset: async (failures) => {
-      await db.admin(`UPDATE ${name}_config SET failures = $1`, [failures]);
-      await db.admin(`SELECT setval('${name}_calls', 1, false)`);
+    reset: async (failures, run = db.admin) => {
+      await run(`UPDATE ${name}_config SET failures = $1`, [failures]);
+      await run(`SELECT setval('${name}_calls', 1, false)`);
     },
   };
 }

@@ -56,6 +56,14 @@ describe('beginTestTransaction: every statement of db runs on one pinned, uncomm
     assert.equal(await committedNotes(), 0);
   });
 
+  it('lets a statement that fails outside any owned transaction undo only itself, as it would on a connection of its own', async () => {
+    await db.query("INSERT INTO notes VALUES (1, 'kept')");
+    await assert.rejects(db.query("INSERT INTO notes VALUES (1, 'duplicate')"), { code: '23505' });
+    await db.query("INSERT INTO notes VALUES (2, 'after the failure')"); // not "current transaction is aborted" (25P02)
+    assert.deepEqual(await visibleIds(), ['1', '2']);
+    assert.equal(await committedNotes(), 0);
+  });
+
   it('refuses a second begin on the same database', async () => {
     await assert.rejects(beginTestTransaction(db), /already in a test transaction/);
   });
