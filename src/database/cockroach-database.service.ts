@@ -140,23 +140,32 @@ export class CockroachDatabase implements OnApplicationShutdown {
   }
 
   private async queryInTransaction<TRow>(transaction: TransactionContext, text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
+    const opening = transaction.opening;
+    transaction.opening = undefined;
+    let result: PgQueryResult | undefined;
+    let failed = false;
+    let failure: unknown;
     try {
-      const opening = transaction.opening;
-      const sent = this.send(transaction.client, text, values, transaction.limits.statement);
-      if (opening !== undefined) {
-        // The transaction's first statement, written right behind its BEGIN: BEGIN's answer
-        // comes first, and if it failed the caller gets that failure, never this statement's result.
-        transaction.opening = undefined;
-        sent.catch(() => undefined);
-        await opening;
-      }
-      const result = (await sent) as PgQueryResult;
-      return { rows: result.rows as TRow[], rowCount: result.rowCount };
+      result = (await this.send(transaction.client, text, values, transaction.limits.statement)) as PgQueryResult;
     } catch (error) {
-      // Remembered so the owner cannot commit over it if the caller swallows it.
-      transaction.swallowedError ??= error;
-      throw error;
+      failed = true;
+      failure = error;
     }
+    if (opening !== undefined) {
+      // The transaction's first statement went out right behind its BEGIN, whose answer came first. If BEGIN
+      // failed, the transaction never opened: the caller gets that failure, never this statement's result.
+      if (!opening.settled) await opening.whenSettled();
+      if (opening.failed) {
+        failed = true;
+        failure = opening.error;
+      }
+    }
+    if (failed) {
+      // Remembered so the owner cannot commit over it if the caller swallows it.
+      transaction.swallowedError ??= failure;
+      throw failure;
+    }
+    return { rows: result!.rows as TRow[], rowCount: result!.rowCount };
   }
 
   /**
@@ -296,42 +305,58 @@ export class CockroachDatabase implements OnApplicationShutdown {
     limit: StatementLimit | undefined = this.limits.statement,
     protocol: 'simple' | 'extended' = 'simple',
   ): Promise<PgQueryResult | PgQueryResult[]> {
+    // One promise per statement, settled from pg's callback: this runs for every statement, and each promise
+    // costs more than its allocation once AsyncLocalStorage has turned Node's promise hooks on.
+    return new Promise((resolve, reject) => {
+      this.dispatch(client, text, values, limit, protocol, (failed, error, result) => (failed ? reject(error) : resolve(result!)));
+    });
+  }
+
+  /**
+   * @internal `send` without a promise: `done` is called once, with the
+   * failure (typed, observed) or the result. For a statement whose answer
+   * may never need waiting for (a pipelined BEGIN: see `StatementAnswer`).
+   */
+  dispatch(
+    client: PoolClient,
+    text: string,
+    values: readonly unknown[],
+    limit: StatementLimit | undefined,
+    protocol: 'simple' | 'extended',
+    done: (failed: boolean, error: unknown, result: PgQueryResult | PgQueryResult[] | undefined) => void,
+  ): void {
     // pg picks the simple protocol for a statement without values unless told otherwise (its `queryMode`, absent from
     // @types/pg). With values it picks the extended one anyway: plain text then spares pg cloning a config per statement.
     const query =
       protocol === 'extended' && values.length === 0 ? ({ text, values: [], queryMode: 'extended' } as QueryConfig) : text;
     const observe = this.observe;
     const startedAt = observe === undefined ? 0 : performance.now();
-    // One promise per statement, settled from pg's callback: this runs for every statement, and each promise
-    // costs more than its allocation once AsyncLocalStorage has turned Node's promise hooks on.
-    return new Promise((resolve, reject) => {
-      const finish = (error: unknown, result: PgQueryResult | PgQueryResult[] | undefined) => {
-        const failure = error ? this.classifyFailure(client, error, limit) : undefined;
-        if (observe !== undefined) {
-          try {
-            observe(text, values, startedAt, result, failure);
-          } catch (observerError) {
-            reject(observerError);
-            return;
-          }
+    const finish = (error: unknown, result: PgQueryResult | PgQueryResult[] | undefined) => {
+      const failure = error ? this.classifyFailure(client, error, limit) : undefined;
+      if (observe !== undefined) {
+        try {
+          observe(text, values, startedAt, result, failure);
+        } catch (observerError) {
+          done(true, observerError, undefined);
+          return;
         }
-        if (failure === undefined) resolve(result!);
-        else reject(failure);
-      };
-      const watched = limit?.deadlines.watch(() => {
-        destroyConnection(client);
-        finish(new StatementTimeoutError(limit.deadlineMs, 'client'), undefined);
-      });
-      try {
-        client.query(query as string, values as unknown[], (error: Error | undefined, result: PgQueryResult | PgQueryResult[]) => {
-          // A statement whose deadline passed was already answered with the timeout.
-          if (watched === undefined || limit!.deadlines.settle(watched)) finish(error, result);
-        });
-      } catch (error) {
-        if (watched !== undefined) limit!.deadlines.settle(watched);
-        finish(error, undefined);
       }
+      if (failure === undefined) done(false, undefined, result);
+      else done(true, failure, undefined);
+    };
+    const watched = limit?.deadlines.watch(() => {
+      destroyConnection(client);
+      finish(new StatementTimeoutError(limit.deadlineMs, 'client'), undefined);
     });
+    try {
+      client.query(query as string, values as unknown[], (error: Error | undefined, result: PgQueryResult | PgQueryResult[]) => {
+        // A statement whose deadline passed was already answered with the timeout.
+        if (watched === undefined || limit!.deadlines.settle(watched)) finish(error, result);
+      });
+    } catch (error) {
+      if (watched !== undefined) limit!.deadlines.settle(watched);
+      finish(error, undefined);
+    }
   }
 
   /** Marks a connection that failed at the socket (or was given up on); types a server-side statement timeout. */

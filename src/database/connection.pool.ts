@@ -165,6 +165,15 @@ export class ConnectionPool {
     return this.pool.ended;
   }
 
+  /**
+   * @internal The `pg` pool underneath, for the benchmarks: their raw-`pg`
+   * baseline runs on the very connections the library uses, so both sides
+   * talk to the same server processes (see bench/README.md).
+   */
+  get driver(): Pool {
+    return this.pool;
+  }
+
   private isExpired(client: PoolClient): boolean {
     const deadline = this.retireAt.get(client);
     return deadline !== undefined && Date.now() >= deadline;

@@ -60,6 +60,8 @@ export interface WatchedStatement {
   readonly expiresAt: number;
   settled: boolean;
   readonly expire: () => void;
+  /** The statement watched after this one (the queue is a linked list: no array to grow or shrink). */
+  next: WatchedStatement | undefined;
 }
 
 /**
@@ -73,19 +75,23 @@ export interface WatchedStatement {
  * on) cost more than all the rest of the transaction's own work. Settling a
  * statement is a flag; the timer wakes at most once per `deadlineMs` while
  * statements keep finishing in time. It is unref'd: a statement in flight
- * holds its (referenced) socket, which keeps the process alive.
+ * holds its (referenced) socket, which keeps the process alive. Settled
+ * entries behind a still-running one stay listed until it ends or expires:
+ * at most `deadlineMs` worth of statements, a few dozen bytes each.
  */
 export class DeadlineQueue {
-  private readonly entries: WatchedStatement[] = [];
-  /** Entries before this index are settled and forgotten. */
-  private head = 0;
+  /** The oldest statement not yet known to be settled, and the newest. */
+  private head: WatchedStatement | undefined;
+  private tail: WatchedStatement | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(readonly deadlineMs: number) {}
 
   watch(expire: () => void): WatchedStatement {
-    const entry: WatchedStatement = { expiresAt: performance.now() + this.deadlineMs, settled: false, expire };
-    this.entries.push(entry);
+    const entry: WatchedStatement = { expiresAt: performance.now() + this.deadlineMs, settled: false, expire, next: undefined };
+    if (this.tail) this.tail.next = entry;
+    else this.head = entry;
+    this.tail = entry;
     this.timer ??= this.arm(this.deadlineMs);
     return entry;
   }
@@ -101,19 +107,13 @@ export class DeadlineQueue {
   /** Statements being watched (for tests). */
   get pending(): number {
     let count = 0;
-    for (let index = this.head; index < this.entries.length; index++) if (!this.entries[index]!.settled) count++;
+    for (let entry = this.head; entry; entry = entry.next) if (!entry.settled) count++;
     return count;
   }
 
   private forgetSettled(): void {
-    while (this.head < this.entries.length && this.entries[this.head]!.settled) this.head++;
-    if (this.head === this.entries.length) {
-      this.entries.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
-      this.entries.splice(0, this.head);
-      this.head = 0;
-    }
+    while (this.head?.settled) this.head = this.head.next;
+    if (!this.head) this.tail = undefined;
   }
 
   private arm(delayMs: number): NodeJS.Timeout {
@@ -126,15 +126,13 @@ export class DeadlineQueue {
     this.timer = undefined;
     const now = performance.now();
     const due: WatchedStatement[] = [];
-    for (; this.head < this.entries.length; this.head++) {
-      const entry = this.entries[this.head]!;
+    for (let entry = this.head; entry && (entry.settled || entry.expiresAt <= now); entry = entry.next) {
       if (entry.settled) continue;
-      if (entry.expiresAt > now) break;
       entry.settled = true;
       due.push(entry);
     }
     this.forgetSettled();
-    if (this.head < this.entries.length) this.timer = this.arm(Math.max(1, Math.ceil(this.entries[this.head]!.expiresAt - now)));
+    if (this.head) this.timer = this.arm(Math.max(1, Math.ceil(this.head.expiresAt - now)));
     for (const entry of due) entry.expire();
   }
 }

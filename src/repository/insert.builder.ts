@@ -20,6 +20,7 @@ const MAX_PARAMETERS = 65535;
  * they give.
  */
 export function buildInsert(table: AnyTable, rows: readonly unknown[]): SqlQuery {
+  if (rows.length === 1) return buildSingleInsert(table, rows[0]);
   const params = new ParamList();
   const { columns, values } = valuesClause(table, rows, params);
   return {
@@ -38,6 +39,61 @@ export function buildInsertBatches(table: AnyTable, rows: readonly unknown[]): S
   const batches: SqlQuery[] = [];
   for (let start = 0; start < rows.length; start += rowsPerStatement) batches.push(buildInsert(table, rows.slice(start, start + rowsPerStatement)));
   return batches;
+}
+
+/**
+ * `buildInsert` of one row (`repository.insert`), the same checks in the same
+ * order, with the statement's text worked out once per table and set of
+ * given columns: on the hot path it is otherwise most of the repository's
+ * own work.
+ */
+function buildSingleInsert(table: AnyTable, row: unknown): SqlQuery {
+  const record = ownRecord(table, row, 'the values');
+  for (const key of Object.keys(record)) {
+    if (!table.column(key)) throw new ValidationError(table.name, key, 'unknown column in the values');
+  }
+  let key = '';
+  for (const column of table.columnNames) {
+    if (Object.hasOwn(record, column) && record[column] !== undefined) key += `${column}\u0000`;
+  }
+  let byColumns = singleInserts.get(table);
+  let plan = byColumns?.get(key);
+  if (!plan) {
+    // A miss runs the required-column check; only a set of columns that passes it is remembered.
+    plan = writeSingleInsert(table, record);
+    if (!byColumns) singleInserts.set(table, (byColumns = new Map()));
+    if (byColumns.size >= MAX_INSERT_PLANS_PER_TABLE) byColumns.clear();
+    byColumns.set(key, plan);
+  }
+  const values = plan.columns.map((column) => encodeValue(table.column(column)!, record[column], { table: table.name, column }));
+  return { text: plan.text, values };
+}
+
+interface SingleInsertPlan {
+  readonly text: string;
+  /** The given columns, in table order: the statement's parameters. */
+  readonly columns: readonly string[];
+}
+
+/** By table, then by the set of columns a row gives: a few per table in practice. */
+const singleInserts = new WeakMap<AnyTable, Map<string, SingleInsertPlan>>();
+const MAX_INSERT_PLANS_PER_TABLE = 64;
+
+function writeSingleInsert(table: AnyTable, record: Record<string, unknown>): SingleInsertPlan {
+  const given = table.columnNames.filter((column) => Object.hasOwn(record, column) && record[column] !== undefined);
+  for (const column of table.columnNames) {
+    const spec = table.column(column)!;
+    if (!given.includes(column) && !spec.nullable && spec.default === undefined) {
+      throw new ValidationError(table.name, column, 'a value is required: the column is NOT NULL and has no default');
+    }
+  }
+  const returning = `RETURNING ${selectList(table)}`;
+  if (given.length === 0) {
+    // All defaults: name one column and give it DEFAULT, which both dialects accept.
+    return { text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, [table.columnNames[0]!])}) VALUES (DEFAULT) ${returning}`, columns: [] };
+  }
+  const placeholders = given.map((column, index) => `$${index + 1}::${paramType(table.column(column)!)}`).join(', ');
+  return { text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, given)}) VALUES (${placeholders}) ${returning}`, columns: given };
 }
 
 function quoted(table: AnyTable, columns: readonly string[]): string {

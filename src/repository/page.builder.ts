@@ -35,26 +35,20 @@ export function buildPage(table: AnyTable, options: unknown): PageQuery {
   checkOptionNames(table, record, PAGE_OPTIONS, 'findPage');
   const limit = pageSize(table, record.limit, 'limit');
   if (record.orderBy === undefined) throw new ValidationError(table.name, undefined, 'findPage needs orderBy (the primary key is added as a tie-breaker)');
-  const order = totalOrder(table, record.orderBy);
+  const plan = pagePlan(table, record.orderBy);
   const params = new ParamList();
   const where = buildWhere(table, record.where, params, false);
-  const fingerprint = queryFingerprint(table, order, where, params.values);
-  const columns = order.map(([column]) => column);
+  const fingerprint = where === '' ? plan.fingerprint : queryFingerprint(table, plan.order, where, params.values);
 
   let condition = where;
   if (record.after !== undefined && record.after !== null) {
-    const values = readCursor(table, columns, record.after, fingerprint);
-    const placeholders = values.map((value, index) => params.add(value, paramType(table.column(columns[index]!)!)));
-    const keyset = keysetCondition(table, order, placeholders);
+    const values = readCursor(table, plan.columns, record.after, fingerprint);
+    const placeholders = values.map((value, index) => params.add(value, plan.paramTypes[index]!));
+    const keyset = keysetCondition(plan, placeholders);
     condition = where === '' ? ` WHERE ${keyset}` : `${where} AND ${keyset}`;
   }
-  // TIMESTAMPTZ sort values are also read as the server's text, for an exact cursor (see writeCursor).
-  const exactColumns = columns.filter((column) => table.column(column)!.kind === 'timestamptz');
-  const exactList = exactColumns.map((column, index) => `, ${escapeIdentifier(table.sqlName(column))}::TEXT AS "$cursor${index}"`).join('');
-  const orderSql = order.map(([column, direction]) => `${escapeIdentifier(table.sqlName(column))} ${direction === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
-  const text =
-    `SELECT ${selectList(table)}${exactList} FROM ${escapeIdentifier(table.name)}${condition} ORDER BY ${orderSql} ` +
-    `LIMIT ${params.add(limit + 1, 'INT8')}`;
+  const text = `${plan.select}${condition}${plan.orderBy}${params.add(limit + 1, 'INT8')}`;
+  const { columns, exactColumns } = plan;
 
   const finish = (rows: Array<Record<string, unknown>>): { rows: Array<Record<string, unknown>>; next: string | null } => {
     const more = rows.length > limit;
@@ -68,6 +62,79 @@ export function buildPage(table: AnyTable, options: unknown): PageQuery {
     return { rows, next: more && last !== undefined ? writeCursor(table, columns, last, exact, fingerprint) : null };
   };
   return { text, values: params.values, limit, finish };
+}
+
+/** What a page query of one table in one order always is: worked out once, not on every page. */
+interface PagePlan {
+  readonly order: ReadonlyArray<readonly [string, Direction]>;
+  readonly columns: readonly string[];
+  readonly paramTypes: readonly string[];
+  /** TIMESTAMPTZ sort values, also read as the server's text for an exact cursor (see writeCursor). */
+  readonly exactColumns: readonly string[];
+  /** `SELECT … FROM table` */
+  readonly select: string;
+  /** ` ORDER BY … LIMIT ` (the limit's placeholder follows) */
+  readonly orderBy: string;
+  readonly names: readonly string[];
+  readonly oneDirection: boolean;
+  /** The fingerprint of the query without a filter. */
+  readonly fingerprint: string;
+}
+
+/** Plans by table and by orderBy (its names and directions); a few per table in practice, so a small bound suffices. */
+const plans = new WeakMap<AnyTable, Map<string, PagePlan>>();
+const MAX_PLANS_PER_TABLE = 64;
+
+function pagePlan(table: AnyTable, orderBy: unknown): PagePlan {
+  const key = orderKey(orderBy);
+  let byOrder = plans.get(table);
+  const cached = key === undefined ? undefined : byOrder?.get(key);
+  if (cached) return cached;
+  // A miss validates the orderBy in full; only a valid one is remembered, under a key that fixes it exactly.
+  const plan = writePlan(table, orderBy);
+  if (key !== undefined) {
+    if (!byOrder) plans.set(table, (byOrder = new Map()));
+    if (byOrder.size >= MAX_PLANS_PER_TABLE) byOrder.clear();
+    byOrder.set(key, plan);
+  }
+  return plan;
+}
+
+/**
+ * The key of a plain orderBy object: each name and direction, NUL-separated.
+ * Only for directions that are 'asc' or 'desc' and names without NUL (which
+ * no SQL identifier holds), so two different orderBy objects never share a
+ * key; anything else gets no key and is validated (and refused) every time.
+ */
+function orderKey(orderBy: unknown): string | undefined {
+  if (typeof orderBy !== 'object' || orderBy === null || Object.getPrototypeOf(orderBy) !== Object.prototype) return undefined;
+  let key = '';
+  for (const name of Object.keys(orderBy)) {
+    const direction = (orderBy as Record<string, unknown>)[name];
+    if ((direction !== 'asc' && direction !== 'desc') || name.includes('\u0000')) return undefined;
+    key += `${name}\u0000${direction}\u0000`;
+  }
+  return Object.getOwnPropertySymbols(orderBy).length === 0 ? key : undefined;
+}
+
+function writePlan(table: AnyTable, orderBy: unknown): PagePlan {
+  const order = totalOrder(table, orderBy);
+  const columns = order.map(([column]) => column);
+  const exactColumns = columns.filter((column) => table.column(column)!.kind === 'timestamptz');
+  const exactList = exactColumns.map((column, index) => `, ${escapeIdentifier(table.sqlName(column))}::TEXT AS "$cursor${index}"`).join('');
+  const names = columns.map((column) => escapeIdentifier(table.sqlName(column)));
+  const orderSql = order.map(([, direction], index) => `${names[index]!} ${direction === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
+  return {
+    order,
+    columns,
+    paramTypes: columns.map((column) => paramType(table.column(column)!)),
+    exactColumns,
+    select: `SELECT ${selectList(table)}${exactList} FROM ${escapeIdentifier(table.name)}`,
+    orderBy: ` ORDER BY ${orderSql} LIMIT `,
+    names,
+    oneDirection: order.every(([, direction]) => direction === order[0]![1]),
+    fingerprint: queryFingerprint(table, order, '', []),
+  };
 }
 
 /** The caller's order, then the primary-key columns it does not name: a total order. */
@@ -93,10 +160,10 @@ function totalOrder(table: AnyTable, orderBy: unknown): Array<[string, Direction
  * comparison, which an index on those columns serves directly. Mixed: the
  * expanded form `a > $1 OR (a = $1 AND b < $2) OR …`.
  */
-function keysetCondition(table: AnyTable, order: ReadonlyArray<readonly [string, Direction]>, placeholders: readonly string[]): string {
-  const names = order.map(([column]) => escapeIdentifier(table.sqlName(column)));
+function keysetCondition(plan: PagePlan, placeholders: readonly string[]): string {
+  const { order, names } = plan;
   const comparison = (direction: Direction): string => (direction === 'asc' ? '>' : '<');
-  if (order.every(([, direction]) => direction === order[0]![1])) {
+  if (plan.oneDirection) {
     return names.length === 1
       ? `${names[0]!} ${comparison(order[0]![1])} ${placeholders[0]!}`
       : `(${names.join(', ')}) ${comparison(order[0]![1])} (${placeholders.join(', ')})`;

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { InvalidCursorError } from '../errors.js';
 import type { ColumnSpec } from '../schema/column.types.js';
 import type { AnyTable } from '../schema/table.definition.js';
@@ -21,12 +20,32 @@ const HEX = /^(?:[0-9a-f]{2})*$/;
 /** A value as it travels in a cursor: JSON-safe and exact. */
 type CursorValue = string | number | boolean;
 
+/**
+ * Which query a cursor belongs to (table, order, filter). Not a secret and
+ * not a defence (a cursor can only choose where a page starts), so a fast
+ * 53-bit string hash does: it runs on every findPage, where SHA-256 cost more
+ * than building the rest of the statement.
+ */
 export function queryFingerprint(table: AnyTable, order: ReadonlyArray<readonly [string, string]>, whereText: string, whereValues: readonly unknown[]): string {
-  const values = JSON.stringify(whereValues, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
-  return createHash('sha256')
-    .update(JSON.stringify([table.name, order, whereText, values]))
-    .digest('base64url')
-    .slice(0, 16);
+  let key = `${table.name}\u0000`;
+  for (const [column, direction] of order) key += `${column} ${direction},`;
+  key += `\u0000${whereText}`;
+  if (whereValues.length > 0) key += `\u0000${JSON.stringify(whereValues, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}`;
+  return hash53(key).toString(36);
+}
+
+/** cyrb53 (public domain): a 53-bit hash of a string, well spread, no allocation. */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /**
@@ -66,10 +85,19 @@ export function readCursor(table: AnyTable, columns: readonly string[], cursor: 
   return columns.map((column, index) => cursorValue(table.column(column)!, values[index], (problem) => fail(`${column}: ${problem}`)));
 }
 
+/** A cursor never holds NULL (findPage refuses nullable sort columns): each column's spec as NOT NULL, made once. */
+const notNullSpecs = new WeakMap<ColumnSpec, ColumnSpec>();
+
+function notNull(spec: ColumnSpec): ColumnSpec {
+  let strict = notNullSpecs.get(spec);
+  if (!strict) notNullSpecs.set(spec, (strict = { ...spec, nullable: false }));
+  return strict;
+}
+
 function cursorValue(spec: ColumnSpec, value: unknown, fail: (problem: string) => never): unknown {
   const check = (candidate: unknown): unknown => {
     try {
-      return encodeValue({ ...spec, nullable: false }, candidate, { table: undefined, column: undefined });
+      return encodeValue(notNull(spec), candidate, { table: undefined, column: undefined });
     } catch (error) {
       return fail(error instanceof Error ? error.message : String(error));
     }

@@ -127,16 +127,12 @@ export function afterCommit(fn: () => unknown): void {
   else void Promise.resolve().then(fn);
 }
 
-async function own<T>(db: CockroachDatabase, options: ResolvedTransactionOptions, callback: TransactionCallback<T>): Promise<T> {
+/** Not `async`: it may throw before any SQL, so callers call it where a throw becomes a rejection. */
+function own<T>(db: CockroachDatabase, options: ResolvedTransactionOptions, callback: TransactionCallback<T>): Promise<T> {
   if (db.isClosing) throw new DatabaseClosingError(`Connection "${db.name}" is shutting down; no new transactions`);
   checkSupported(db, options);
   const body = (context: TransactionContext) => callback(handle(context));
-  db.transactionStarted();
-  try {
-    return await traceTransaction(db, (observer) => runOwnedTransaction(db, options, body, observer));
-  } finally {
-    db.transactionEnded();
-  }
+  return traceTransaction(db, (observer) => runOwnedTransaction(db, options, body, observer));
 }
 
 function join<T>(active: TransactionContext, options: ResolvedTransactionOptions, callback: TransactionCallback<T>): Promise<T> {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PoolClient } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import type { StatementLimits } from '../database/statement-deadline.js';
+import type { StatementAnswer } from '../database/statement-answer.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 
 /**
@@ -17,7 +18,7 @@ export class TransactionContext {
    * BEGIN, still unanswered, when the body started right behind it: the first
    * statement waits for its answer before reporting its own (see `pipelinesBegin`).
    */
-  opening: Promise<unknown> | undefined;
+  opening: StatementAnswer | undefined;
   private savepoints = 0;
 
   constructor(

@@ -3,6 +3,7 @@ import type { PoolClient, QueryResult } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { isConnectionFailure } from '../database/connection-failure.js';
 import { statementLimits, type StatementLimits } from '../database/statement-deadline.js';
+import { StatementAnswer } from '../database/statement-answer.js';
 import {
   AmbiguousCommitError,
   DatabaseClosingError,
@@ -71,6 +72,7 @@ export async function runOwnedTransaction<T>(
     }
   };
 
+  db.transactionStarted();
   try {
     for (let attempt = 1; ; attempt++) {
       stats.attempts++;
@@ -84,36 +86,45 @@ export async function runOwnedTransaction<T>(
         client ??= await source.acquire();
         acquiring = false;
         attemptStartedAt = performance.now();
-        let beginning: Promise<QueryResult | QueryResult[]> | undefined;
-        if (!open) {
+        const context = new TransactionContext(db, client, options, attempt, limits);
+        let result!: T;
+        if (!open && protocol.pipelinesBegin && pipelines(client)) {
           // Set first: when BEGIN succeeds and a later statement of the batch
           // fails, the transaction is open all the same and must be rolled
           // back before the connection goes back to the pool.
           open = true;
           opening = true;
-          beginning = db.send(client, protocol.begin, [], limits.control);
-        }
-        const context = new TransactionContext(db, client, options, attempt, limits);
-        let result!: T;
-        if (beginning !== undefined && protocol.pipelinesBegin && pipelines(client)) {
           // The body starts now; its first statement goes out right behind BEGIN and reports only after it.
-          context.opening = beginning;
-          beginning.catch(ignore); // answered below, once the body is done with the connection
+          // Corked until the body's synchronous start has written that statement: both leave in one write,
+          // and the server reads them in one go.
+          const socket = client.connection.stream;
+          socket.cork();
+          let beginning: StatementAnswer;
+          let running: Promise<T>;
+          try {
+            beginning = context.opening = new StatementAnswer(db, client, protocol.begin, limits.control);
+            running = startBody(context, body);
+          } finally {
+            socket.uncork();
+          }
           let bodyFailed = false;
           let bodyError: unknown;
           try {
-            result = await runInTransaction(context, () => body(context));
+            result = await running;
           } catch (error) {
             bodyFailed = true;
             bodyError = error;
           }
-          // BEGIN's answer first: if it failed, the body's own error only follows from it.
-          await beginning;
+          // BEGIN's answer first, once the body is done with the connection: if BEGIN failed, the body's own error only follows from it.
+          if (!beginning.settled) await beginning.whenSettled();
+          if (beginning.failed) throw beginning.error;
           opening = false;
           if (bodyFailed) throw bodyError;
         } else {
-          if (beginning !== undefined) {
-            const opened = await beginning;
+          if (!open) {
+            open = true; // set first, as above
+            opening = true;
+            const opened = await db.send(client, protocol.begin, [], limits.control);
             opening = false;
             // Inside a test transaction the isolation is the test transaction's own.
             if (!nested) checkIsolation(opened, options, db.server);
@@ -218,6 +229,7 @@ export async function runOwnedTransaction<T>(
       await rollback();
       source.release(client, broken);
     }
+    db.transactionEnded();
   }
 }
 
@@ -249,7 +261,14 @@ export interface TransactionObserver {
   retried(sqlState: string, delayMs: number): void;
 }
 
-function ignore(): void {}
+/** Runs the body in its transaction's context; a synchronous throw becomes a rejection like any other failure of the body. */
+function startBody<T>(context: TransactionContext, body: (context: TransactionContext) => Promise<T>): Promise<T> {
+  try {
+    return runInTransaction(context, () => body(context));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
 
 /** Whether pg writes this connection's statements without waiting for earlier answers (its `pipeline` mode, pg ≥ 8.23). */
 function pipelines(client: PoolClient): boolean {

@@ -138,6 +138,29 @@ describe('a cursor is checked before any SQL', () => {
   });
 });
 
+describe('findPage remembers the plan of an order, never the validity of another', () => {
+  it('reuses a valid order’s statement, and still refuses orders that only look like it', async () => {
+    const first = await repo.findPage({ orderBy: { score: 'asc', author: 'desc' }, limit: 4 });
+    statements.length = 0;
+    for (let index = 0; index < 3; index++) await repo.findPage({ orderBy: { score: 'asc', author: 'desc' }, limit: 4, after: first.next });
+    assert.equal(new Set(statements).size, 1, 'the same statement every time');
+    assert.match(statements[0]!, /ORDER BY "score" ASC, "author" DESC, "id" ASC LIMIT/);
+    statements.length = 0;
+    // Each of these would share a naive key with the valid order above (names and directions run together).
+    const lookalikes: unknown[] = [
+      { 'score\u0000asc\u0000author': 'desc' },
+      { score: 'asc\u0000author\u0000desc' },
+      { score: 'ASC', author: 'desc' },
+    ];
+    for (const orderBy of lookalikes) {
+      await assert.rejects(repo.findPage({ orderBy: orderBy as OrderBy<typeof posts>, limit: 4 }), (error: Error) => error.name === 'ValidationError');
+    }
+    assert.deepEqual(statements, []);
+    // The same names in another order are another plan.
+    assert.deepEqual((await allPages({ author: 'desc', score: 'asc' }, 9)).ids, await fullOrder({ author: 'desc', score: 'asc' }));
+  });
+});
+
 describe('iterate reads every row in keyset batches', () => {
   it('yields all rows in order, batchSize rows per statement, with no server-side cursor', async () => {
     statements.length = 0;
