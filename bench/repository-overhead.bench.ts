@@ -67,18 +67,18 @@ export async function repositoryOverhead(url: string): Promise<void> {
     for (let index = 0; index < 20000; index++) work();
     console.log(`  ${name.padEnd(8)} ${(((performance.now() - started) / 20000) * 1000).toFixed(1)} µs`);
   }
-  console.log('  throughput, alternating rounds of 1000 operations (ops/s, median of 5 rounds):');
+  console.log("  throughput, alternating rounds of 1000 operations (ops/s, median of 9 rounds; cost ratio: median of each round's raw/repository):");
   for (const [name, ours, baseline] of cases) {
     for (const concurrency of [1, 8]) {
       const count = 1000;
       await throughput(200, concurrency, ours); // warm-up
       await throughput(200, concurrency, baseline);
-      const { a, b } = await compare(
-        5,
+      const { a, b, bOverA: cost } = await compare(
+        9,
         () => throughput(count, concurrency, ours),
         () => throughput(count, concurrency, baseline),
       );
-      console.log(`  ${name.padEnd(8)} concurrency ${concurrency}: repository ${a.toFixed(0)}/s, raw pg ${b.toFixed(0)}/s, cost ratio ${(b / a).toFixed(3)}x`);
+      console.log(`  ${name.padEnd(8)} concurrency ${concurrency}: repository ${a.toFixed(0)}/s, raw pg ${b.toFixed(0)}/s, cost ratio ${cost.toFixed(3)}x`);
     }
   }
   await dropTables(db, scores);

@@ -15,13 +15,15 @@ export async function throughput(count: number, concurrency: number, operation: 
 
 /**
  * Measures two candidates in alternating rounds (A B B A …) so drift in a
- * noisy machine hits both alike, and reports the median of each.
+ * noisy machine hits both alike. Reports the median of each, and `bOverA`:
+ * the median of each round's B / A, the two measured back to back, which a
+ * machine whose load changes from one round to the next disturbs least.
  */
 export async function compare(
   rounds: number,
   measureA: () => Promise<number>,
   measureB: () => Promise<number>,
-): Promise<{ a: number; b: number }> {
+): Promise<{ a: number; b: number; bOverA: number }> {
   const a: number[] = [];
   const b: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -33,7 +35,7 @@ export async function compare(
       a.push(await measureA());
     }
   }
-  return { a: median(a), b: median(b) };
+  return { a: median(a), b: median(b), bOverA: median(a.map((value, round) => b[round]! / value)) };
 }
 
 export function median(values: number[]): number {
