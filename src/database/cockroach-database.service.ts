@@ -18,7 +18,7 @@ import type { PoolStats } from './pool-stats.js';
 import { CockroachError, ConnectionLostError } from '../errors.js';
 import type { ConnectionSource } from './connection-source.js';
 import { isConnectionFailure } from './connection-failure.js';
-import { isSingleStatement, provedNotRun, watchParses } from './unrun-statement.js';
+import { isSingleStatement, provedNotRun, watchParses, type ParseWatch } from './unrun-statement.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
 import type { Dialect, ServerInfo } from './server-info.js';
 import type { SqlQuery } from './sql.template.js';
@@ -177,8 +177,43 @@ export class CockroachDatabase implements OnApplicationShutdown {
    * `pool.max` resends. A statement that may have run is never sent again:
    * `ConnectionLostError`.
    */
-  private async queryOnPool<TRow>(text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
+  private queryOnPool<TRow>(text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
     const extended = isSingleStatement(text);
+    if (this.connections !== this.pool) return this.queryOnSource<TRow>(text, values, extended);
+    // The pool, the common case: callbacks all the way and one promise, since every statement outside a transaction comes here.
+    return new Promise((resolve, reject) => this.sendOnPool(text, values, extended, 0, resolve, reject));
+  }
+
+  private sendOnPool<TRow>(
+    text: string,
+    values: readonly unknown[],
+    extended: boolean,
+    resends: number,
+    resolve: (result: QueryResult<TRow>) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    this.pool.checkout((checkoutError, client) => {
+      if (checkoutError !== undefined) return reject(checkoutError);
+      const parses = watchParses(client!, extended);
+      this.dispatch(client!, text, values, this.limits.statement, extended ? 'extended' : 'simple', (failed, error, result) => {
+        if (!failed) {
+          this.pool.release(client!, false);
+          const { rows, rowCount } = result as PgQueryResult;
+          return resolve({ rows: rows as TRow[], rowCount });
+        }
+        const lost = this.isBroken(client!) || isConnectionFailure(error);
+        this.pool.release(client!, lost);
+        const failure = lost ? this.lostStatementFailure(error, parses, resends) : error;
+        if (failure !== undefined) return reject(failure);
+        // The server closes many connections at once (a terminated pool, a draining node): one turn of the
+        // event loop lets the driver read their FATALs too, so the pool drops them before handing one out.
+        setImmediate(() => this.sendOnPool(text, values, extended, resends + 1, resolve, reject));
+      });
+    });
+  }
+
+  /** `queryOnPool` on another connection source (the testing kit's pinned connection). */
+  private async queryOnSource<TRow>(text: string, values: readonly unknown[], extended: boolean): Promise<QueryResult<TRow>> {
     for (let resends = 0; ; resends++) {
       const source = this.connections;
       const client = await source.acquire();
@@ -194,26 +229,35 @@ export class CockroachDatabase implements OnApplicationShutdown {
         return { rows: result.rows as TRow[], rowCount: result.rowCount };
       } catch (error) {
         lost = this.isBroken(client) || isConnectionFailure(error);
-        // A deadline that passed proves nothing about whether the statement ran: the caller gets the timeout itself.
-        if (!lost || error instanceof StatementTimeoutError) throw error;
-        const notRun = provedNotRun(error, parses);
-        if (!notRun || resends >= this.options.pool.max) {
-          throw new ConnectionLostError(
-            notRun
-              ? `The server kept closing connections before running the statement (${describeCode(error)}, ${resends + 1} times); it did not run`
-              : `The connection was lost while the statement was running (${describeCode(error)}); it may or may not have taken effect`,
-            !notRun,
-            { cause: error },
-          );
-        }
-        this.logger.debug(`The server closed the connection before running a statement (${describeCode(error)}); sending it again on another connection`);
+        const failure = lost ? this.lostStatementFailure(error, parses, resends) : error;
+        if (failure !== undefined) throw failure;
       } finally {
         source.release(client, lost);
       }
-      // The server closes many connections at once (a terminated pool, a draining node): one turn of the
-      // event loop lets the driver read their FATALs too, so the pool drops them before handing one out.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * What the caller of a statement whose connection was lost gets: the
+   * failure itself, `ConnectionLostError`, or `undefined` when its reply
+   * proves it never ran and it may be sent again.
+   */
+  private lostStatementFailure(error: unknown, parses: ParseWatch, resends: number): unknown {
+    // A deadline that passed proves nothing about whether the statement ran: the caller gets the timeout itself.
+    if (error instanceof StatementTimeoutError) return error;
+    const notRun = provedNotRun(error, parses);
+    if (notRun && resends < this.options.pool.max) {
+      this.logger.debug(`The server closed the connection before running a statement (${describeCode(error)}); sending it again on another connection`);
+      return undefined;
+    }
+    return new ConnectionLostError(
+      notRun
+        ? `The server kept closing connections before running the statement (${describeCode(error)}, ${resends + 1} times); it did not run`
+        : `The connection was lost while the statement was running (${describeCode(error)}); it may or may not have taken effect`,
+      !notRun,
+      { cause: error },
+    );
   }
 
   /** The testing kit's connection is inside its transaction: there a failing statement must undo only itself. */

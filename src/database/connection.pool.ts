@@ -82,31 +82,33 @@ export class ConnectionPool {
    * `DatabaseClosingError` (pg-pool would leave it to time out).
    */
   acquire(): Promise<PoolClient> {
-    // pg-pool's callback form and one promise per checkout: every query outside a transaction comes here.
-    return new Promise<PoolClient>((resolve, reject) => {
-      let abandoned = false;
-      const abandon = (error: Error) => {
-        abandoned = true;
-        reject(error);
-      };
-      this.waiters.add(abandon);
-      const take = (error: Error | undefined, client: PoolClient | undefined) => {
-        if (abandoned) {
-          // A connection that turns up for a caller the ending pool turned away is closed.
-          client?.release(true);
-        } else if (error || !client) {
-          this.waiters.delete(abandon);
-          reject(error ?? new Error('pg-pool returned no client'));
-        } else if (this.isExpired(client) || this.isClosed(client)) {
-          client.release(true);
-          this.pool.connect(take);
-        } else {
-          this.waiters.delete(abandon);
-          resolve(client);
-        }
-      };
-      this.pool.connect(take);
-    });
+    return new Promise<PoolClient>((resolve, reject) => this.checkout((error, client) => (error === undefined ? resolve(client!) : reject(error))));
+  }
+
+  /** `acquire` with a callback, for the hot path that must not make a promise of its own. */
+  checkout(done: (error: Error | undefined, client: PoolClient | undefined) => void): void {
+    let abandoned = false;
+    const abandon = (error: Error) => {
+      abandoned = true;
+      done(error, undefined);
+    };
+    this.waiters.add(abandon);
+    const take = (error: Error | undefined, client: PoolClient | undefined) => {
+      if (abandoned) {
+        // A connection that turns up for a caller the ending pool turned away is closed.
+        client?.release(true);
+      } else if (error || !client) {
+        this.waiters.delete(abandon);
+        done(error ?? new Error('pg-pool returned no client'), undefined);
+      } else if (this.isExpired(client) || this.isClosed(client)) {
+        client.release(true);
+        this.pool.connect(take);
+      } else {
+        this.waiters.delete(abandon);
+        done(undefined, client);
+      }
+    };
+    this.pool.connect(take);
   }
 
   /** Whether the driver has seen this connection's socket fail or end. */
