@@ -1,5 +1,5 @@
 import { InvalidCursorError } from '../errors.js';
-import type { ColumnSpec } from '../schema/column.types.js';
+import type { ColumnKind, ColumnSpec } from '../schema/column.types.js';
 import type { AnyTable } from '../schema/table.definition.js';
 import { encodeValue } from '../schema/value.encoder.js';
 
@@ -16,6 +16,9 @@ const VERSION = 1;
 /** TIMESTAMPTZ as the server prints it (`::TEXT`): microseconds and offset included. */
 const TIMESTAMP_TEXT = /^([0-9]{4,})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,6})?([+-][0-9]{2}(:[0-9]{2}){0,2}|Z)?$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
+
+/** Kinds whose values the server sends as strings that are, as they are, what `encodeValue` would write. */
+const SERVER_STRINGS: ReadonlySet<ColumnKind> = new Set<ColumnKind>(['uuid', 'text', 'enum']);
 
 /** A value as it travels in a cursor: JSON-safe and exact. */
 type CursorValue = string | number | boolean;
@@ -58,6 +61,10 @@ export function writeCursor(table: AnyTable, columns: readonly string[], row: Re
     const spec = table.column(column)!;
     const value = row[column];
     if (spec.kind === 'timestamptz') return exact.get(column)!;
+    // What the server sent for these is already the cursor's form (a string or a safe number): no need to check it again.
+    if ((typeof value === 'string' && SERVER_STRINGS.has(spec.kind)) || (typeof value === 'number' && (spec.kind === 'int4' || spec.kind === 'int2'))) {
+      return value;
+    }
     const encoded = encodeValue(spec, value, { table: table.name, column });
     if (Buffer.isBuffer(encoded)) return encoded.toString('hex');
     return encoded as CursorValue;
