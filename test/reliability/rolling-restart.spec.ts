@@ -139,9 +139,10 @@ describe('a statement that was running when its backend was terminated', () => {
         (error: unknown) => error,
       );
       const pid = await waitFor('the statement to run', async () => {
+        // The exact text: the backend terminated for the previous statement may still be listed, active, while it exits.
         const rows = await testDb.admin<{ pid: number }>(
-          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE '%pg_sleep(30)%'",
-          [APPLICATION_NAME],
+          "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query = $2",
+          [APPLICATION_NAME, statement],
         );
         return rows[0]?.pid;
       });
