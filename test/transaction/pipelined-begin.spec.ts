@@ -95,6 +95,45 @@ describe('BEGIN and the first statement share one round trip', () => {
     }
   });
 
+  it('a batch whose BEGIN succeeds and whose next statement fails: the pipelined statement is refused, nothing is written, and the connection comes back clean', async () => {
+    // BEGIN opens the transaction and the statement after it in the batch fails (as a SAVEPOINT or SET LOCAL could):
+    // the transaction is open and aborted, so the first statement behind it must be refused, not run.
+    const pool = db.connections;
+    db.connections = {
+      acquire: () => pool.acquire(),
+      release: (client, discard) => pool.release(client, discard),
+      nestedProtocol: () => ({
+        begin: 'BEGIN; SELECT 1 / 0',
+        commit: 'COMMIT',
+        rollback: 'ROLLBACK',
+        restart: undefined,
+        failedCommitEnds: true,
+        pipelinesBegin: true,
+      }),
+    };
+    const before = await counter();
+    let firstStatement: unknown;
+    try {
+      const outcome = db.transaction(async () => {
+        try {
+          await db.query(UPDATE, [1]);
+        } catch (error) {
+          firstStatement = error;
+          throw error;
+        }
+      });
+      await assert.rejects(outcome, (error: Error & { code?: string }) => error.code === '22012');
+    } finally {
+      db.connections = pool;
+    }
+    assert.equal((firstStatement as { code?: string } | undefined)?.code, '22012', 'the statement reports the batch’s failure');
+    assert.equal(await counter(), before, 'the UPDATE did not run');
+    // The pool's one connection was rolled back before it went back: a plain write on it commits at once,
+    // visible from another connection (inside a leftover transaction it would not be).
+    await db.query(UPDATE, [1]);
+    assert.equal(await counter(), before + 1);
+  });
+
   it('a BEGIN that fails: the first statement reports BEGIN’s error, never its own result, and the body stops there', async () => {
     // A connection source whose "BEGIN" fails on the server while the connection lives: the case the
     // pipelined first statement must never hide.
