@@ -3,8 +3,9 @@ import type { SqlQuery } from '../database/sql.template.js';
 import type { Dialect } from '../database/server-info.js';
 import { ValidationError } from '../errors.js';
 import { paramType } from '../schema/column.sql.js';
+import type { ColumnSpec } from '../schema/column.types.js';
 import type { AnyTable } from '../schema/table.definition.js';
-import { encodeValue } from '../schema/value.encoder.js';
+import { encodeValue, type ValueLocation } from '../schema/value.encoder.js';
 import { checkOptionNames, columnEntries, ownRecord, type ColumnEntry } from './input.guard.js';
 import { ParamList } from './param.list.js';
 import { selectList } from './select.builder.js';
@@ -49,13 +50,18 @@ export function buildInsertBatches(table: AnyTable, rows: readonly unknown[]): S
  */
 function buildSingleInsert(table: AnyTable, row: unknown): SqlQuery {
   const record = ownRecord(table, row, 'the values');
+  const positions = columnPositions(table);
+  // The set of given columns as a bit mask of their positions (a string of them for tables too wide for one).
+  let mask = 0;
+  let wideKey = '';
   for (const key of Object.keys(record)) {
-    if (!table.column(key)) throw new ValidationError(table.name, key, 'unknown column in the values');
+    const position = positions.get(key);
+    if (position === undefined) throw new ValidationError(table.name, key, 'unknown column in the values');
+    if (record[key] === undefined) continue;
+    if (position < 31) mask |= 1 << position;
+    else wideKey += `${position},`;
   }
-  let key = '';
-  for (const column of table.columnNames) {
-    if (Object.hasOwn(record, column) && record[column] !== undefined) key += `${column}\u0000`;
-  }
+  const key: number | string = wideKey === '' ? mask : `${mask}:${wideKey}`;
   let byColumns = singleInserts.get(table);
   let plan = byColumns?.get(key);
   if (!plan) {
@@ -65,7 +71,10 @@ function buildSingleInsert(table: AnyTable, row: unknown): SqlQuery {
     if (byColumns.size >= MAX_INSERT_PLANS_PER_TABLE) byColumns.clear();
     byColumns.set(key, plan);
   }
-  const values = plan.columns.map((column) => encodeValue(table.column(column)!, record[column], { table: table.name, column }));
+  const values: unknown[] = [];
+  for (let index = 0; index < plan.columns.length; index++) {
+    values.push(encodeValue(plan.specs[index]!, record[plan.columns[index]!], plan.locations[index]!));
+  }
   return { text: plan.text, values };
 }
 
@@ -73,14 +82,26 @@ interface SingleInsertPlan {
   readonly text: string;
   /** The given columns, in table order: the statement's parameters. */
   readonly columns: readonly string[];
+  readonly specs: readonly ColumnSpec[];
+  readonly locations: readonly ValueLocation[];
 }
 
 /** By table, then by the set of columns a row gives: a few per table in practice. */
-const singleInserts = new WeakMap<AnyTable, Map<string, SingleInsertPlan>>();
+const singleInserts = new WeakMap<AnyTable, Map<number | string, SingleInsertPlan>>();
 const MAX_INSERT_PLANS_PER_TABLE = 64;
 
+/** Each column's position in the table definition. */
+const positionsByTable = new WeakMap<AnyTable, ReadonlyMap<string, number>>();
+
+function columnPositions(table: AnyTable): ReadonlyMap<string, number> {
+  let positions = positionsByTable.get(table);
+  if (!positions) positionsByTable.set(table, (positions = new Map(table.columnNames.map((column, index) => [column, index]))));
+  return positions;
+}
+
 function writeSingleInsert(table: AnyTable, record: Record<string, unknown>): SingleInsertPlan {
-  const given = table.columnNames.filter((column) => Object.hasOwn(record, column) && record[column] !== undefined);
+  // Own enumerable keys, as Object.keys (and so the plan's cache key) sees them.
+  const given = table.columnNames.filter((column) => Object.prototype.propertyIsEnumerable.call(record, column) && record[column] !== undefined);
   for (const column of table.columnNames) {
     const spec = table.column(column)!;
     if (!given.includes(column) && !spec.nullable && spec.default === undefined) {
@@ -90,10 +111,15 @@ function writeSingleInsert(table: AnyTable, record: Record<string, unknown>): Si
   const returning = `RETURNING ${selectList(table)}`;
   if (given.length === 0) {
     // All defaults: name one column and give it DEFAULT, which both dialects accept.
-    return { text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, [table.columnNames[0]!])}) VALUES (DEFAULT) ${returning}`, columns: [] };
+    return { text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, [table.columnNames[0]!])}) VALUES (DEFAULT) ${returning}`, columns: [], specs: [], locations: [] };
   }
   const placeholders = given.map((column, index) => `$${index + 1}::${paramType(table.column(column)!)}`).join(', ');
-  return { text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, given)}) VALUES (${placeholders}) ${returning}`, columns: given };
+  return {
+    text: `INSERT INTO ${escapeIdentifier(table.name)} (${quoted(table, given)}) VALUES (${placeholders}) ${returning}`,
+    columns: given,
+    specs: given.map((column) => table.column(column)!),
+    locations: given.map((column) => ({ table: table.name, column })),
+  };
 }
 
 function quoted(table: AnyTable, columns: readonly string[]): string {

@@ -3,6 +3,7 @@ import type { SqlQuery } from '../database/sql.template.js';
 import { ValidationError } from '../errors.js';
 import { paramType } from '../schema/column.sql.js';
 import type { AnyTable } from '../schema/table.definition.js';
+import type { ColumnSpec } from '../schema/column.types.js';
 import { encodeValue } from '../schema/value.encoder.js';
 import { checkOptionNames, columnEntries, ownRecord } from './input.guard.js';
 import { lockClause, LOCK_OPTIONS } from './lock.clause.js';
@@ -79,12 +80,22 @@ export function buildFindById(table: AnyTable, id: unknown, options?: unknown): 
     checkOptionNames(table, record, FIND_BY_ID_OPTIONS, 'findById');
     lock = lockClause(table, record);
   }
-  const params = new ParamList();
-  const placeholder = params.add(encodeValue(spec, id, { table: table.name, column }), paramType(spec));
-  return {
-    text: `SELECT ${selectList(table)} FROM ${escapeIdentifier(table.name)} WHERE ${escapeIdentifier(table.sqlName(column))} = ${placeholder}${lock}`,
-    values: params.values,
-  };
+  const value = encodeValue(spec, id, { table: table.name, column });
+  return { text: findByIdText(table, column, spec) + lock, values: [value] };
+}
+
+/** `SELECT … WHERE key = $1`, written once per table: on the hot path its quoting was most of findById's own work. */
+const findByIdTexts = new WeakMap<AnyTable, string>();
+
+function findByIdText(table: AnyTable, column: string, spec: ColumnSpec): string {
+  let text = findByIdTexts.get(table);
+  if (text === undefined) {
+    const params = new ParamList();
+    const placeholder = params.add(undefined, paramType(spec));
+    text = `SELECT ${selectList(table)} FROM ${escapeIdentifier(table.name)} WHERE ${escapeIdentifier(table.sqlName(column))} = ${placeholder}`;
+    findByIdTexts.set(table, text);
+  }
+  return text;
 }
 
 export function buildCount(table: AnyTable, where: unknown): SqlQuery {

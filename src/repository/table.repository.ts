@@ -14,6 +14,7 @@ import { buildDelete, buildUpdate } from './update.builder.js';
 
 const DEFAULT_BATCH_SIZE = 500;
 
+
 /**
  * Typed access to one table. Every statement goes through `db.query`, so
  * inside `@Transactional` / `db.transaction()` it joins the transaction (and
@@ -31,7 +32,7 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
 
   /** Inserts one row and returns it as stored, generated keys and defaults included. */
   async insert(values: InsertRow<TTable>): Promise<Row<TTable, TInt8>> {
-    return (await this.rows(buildInsert(this.table, [values])))[0]!;
+    return (await this.send(buildInsert(this.table, [values]))).rows[0]!;
   }
 
   /**
@@ -44,17 +45,17 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
     if (!Array.isArray(values)) throw new ValidationError(this.table.name, undefined, 'insertMany takes an array of rows');
     if (values.length === 0) return [];
     const batches = buildInsertBatches(this.table, values);
-    if (batches.length === 1) return this.rows(batches[0]!);
+    if (batches.length === 1) return (await this.send(batches[0]!)).rows;
     return this.db.transaction(async () => {
       const inserted: Array<Row<TTable, TInt8>> = [];
-      for (const batch of batches) for (const row of await this.rows(batch)) inserted.push(row);
+      for (const batch of batches) for (const row of (await this.send(batch)).rows) inserted.push(row);
       return inserted;
     });
   }
 
   /** The row with this primary key, or `null`. `lock` locks it until the transaction ends. */
   async findById(id: PrimaryKeyValue<TTable>, options?: LockOptions): Promise<Row<TTable, TInt8> | null> {
-    return (await this.rows(this.lockable(buildFindById(this.table, id, options), options)))[0] ?? null;
+    return (await this.send(this.lockable(buildFindById(this.table, id, options), options))).rows[0] ?? null;
   }
 
   /** The first row matching, or `null`; give `orderBy` through `find` when "first" must be defined. */
@@ -62,14 +63,14 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
     where: Where<TTable>,
     options?: FindOneOptions<TTable, TSelect>,
   ): Promise<Pick<Row<TTable, TInt8>, TSelect> | null> {
-    return (await this.rows(this.lockable(buildFindOne(this.table, where, options), options)))[0] ?? null;
+    return (await this.send(this.lockable(buildFindOne(this.table, where, options), options))).rows[0] ?? null;
   }
 
   /** The rows matching `where`, ordered, limited, projected to `select` and locked as the options say. */
   async find<TSelect extends ColumnName<TTable> = ColumnName<TTable>>(
     options: FindOptions<TTable, TSelect> = {},
   ): Promise<Array<Pick<Row<TTable, TInt8>, TSelect>>> {
-    return this.rows(this.lockable(buildSelect(this.table, options), options));
+    return (await this.send(this.lockable(buildSelect(this.table, options), options))).rows;
   }
 
   /**
@@ -107,7 +108,7 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
    * or `{ decrement: n }`, computed by the server from the row's current value.
    */
   async update(where: Where<TTable>, patch: RowPatch<TTable>): Promise<Array<Row<TTable, TInt8>>> {
-    return this.rows(buildUpdate(this.table, where, patch));
+    return (await this.send(buildUpdate(this.table, where, patch))).rows;
   }
 
   /** Deletes the rows matching `where` (which must name a column); returns how many. */
@@ -122,7 +123,7 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
    * key; other targets, and PostgreSQL, get `INSERT … ON CONFLICT DO UPDATE`.
    */
   async upsert(values: InsertRow<TTable>, options: UpsertOptions<TTable> = {}): Promise<Row<TTable, TInt8>> {
-    return (await this.rows(buildUpsert(this.table, values, options, this.db.dialect)))[0]!;
+    return (await this.send(buildUpsert(this.table, values, options, this.db.dialect))).rows[0]!;
   }
 
   async count(where: Where<TTable> = {}): Promise<number> {
@@ -143,8 +144,12 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
     return query;
   }
 
-  private async rows(query: SqlQuery): Promise<Array<Row<TTable, TInt8>>> {
-    const { rows } = await this.db.query(query.text, query.values);
-    return rows as Array<Row<TTable, TInt8>>;
+  /**
+   * Sends the statement; its result's rows are the table's rows. Not async:
+   * the public method's own `await` is the only one, as every promise costs
+   * a hook call once AsyncLocalStorage is in use.
+   */
+  private send(query: SqlQuery): Promise<{ rows: Array<Row<TTable, TInt8>> }> {
+    return this.db.query<Row<TTable, TInt8>>(query.text, query.values);
   }
 }
