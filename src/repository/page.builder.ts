@@ -39,29 +39,40 @@ export function buildPage(table: AnyTable, options: unknown): PageQuery {
   const params = new ParamList();
   const where = buildWhere(table, record.where, params, false);
   const fingerprint = where === '' ? plan.fingerprint : queryFingerprint(table, plan.order, where, params.values);
+  const after = record.after === undefined || record.after === null ? undefined : readCursor(table, plan.columns, record.after, fingerprint);
 
-  let condition = where;
-  if (record.after !== undefined && record.after !== null) {
-    const values = readCursor(table, plan.columns, record.after, fingerprint);
-    const placeholders = values.map((value, index) => params.add(value, plan.paramTypes[index]!));
-    const keyset = keysetCondition(plan, placeholders);
-    condition = where === '' ? ` WHERE ${keyset}` : `${where} AND ${keyset}`;
+  let text: string;
+  if (where === '') {
+    // Without a filter the statement depends on the plan alone: its text was written with the plan.
+    text = after === undefined ? plan.firstPage : plan.nextPage;
+    if (after !== undefined) params.values.push(...after);
+    params.values.push(limit + 1);
+  } else {
+    let condition = where;
+    if (after !== undefined) condition += ` AND ${keysetCondition(plan, after.map((value, index) => params.add(value, plan.paramTypes[index]!)))}`;
+    text = `${plan.select}${condition}${plan.orderBy}${params.add(limit + 1, 'INT8')}`;
   }
-  const text = `${plan.select}${condition}${plan.orderBy}${params.add(limit + 1, 'INT8')}`;
-  const { columns, exactColumns } = plan;
+  return { text, values: params.values, limit, finish: (rows) => finishPage(table, plan, fingerprint, limit, rows) };
+}
 
-  const finish = (rows: Array<Record<string, unknown>>): { rows: Array<Record<string, unknown>>; next: string | null } => {
-    const more = rows.length > limit;
-    if (more) rows.length = limit;
-    const last = rows[rows.length - 1];
-    const exact = new Map<string, string>();
-    if (last !== undefined) exactColumns.forEach((column, index) => exact.set(column, last[`$cursor${index}`] as string));
-    if (exactColumns.length > 0) {
-      for (const row of rows) for (let index = 0; index < exactColumns.length; index++) delete row[`$cursor${index}`];
-    }
-    return { rows, next: more && last !== undefined ? writeCursor(table, columns, last, exact, fingerprint) : null };
-  };
-  return { text, values: params.values, limit, finish };
+/** The page's rows (the extra row that only said "there is more" dropped) and the cursor after the last of them. */
+function finishPage(
+  table: AnyTable,
+  plan: PagePlan,
+  fingerprint: string,
+  limit: number,
+  rows: Array<Record<string, unknown>>,
+): { rows: Array<Record<string, unknown>>; next: string | null } {
+  const more = rows.length > limit;
+  while (rows.length > limit) rows.pop();
+  const last = rows[rows.length - 1];
+  const { exactFields } = plan;
+  let exact: string[] = [];
+  if (exactFields.length > 0) {
+    if (last !== undefined) exact = exactFields.map((field) => last[field] as string);
+    for (const row of rows) for (const field of exactFields) delete row[field];
+  }
+  return { rows, next: more && last !== undefined ? writeCursor(table, plan.columns, last, exact, fingerprint) : null };
 }
 
 /** What a page query of one table in one order always is: worked out once, not on every page. */
@@ -69,8 +80,8 @@ interface PagePlan {
   readonly order: ReadonlyArray<readonly [string, Direction]>;
   readonly columns: readonly string[];
   readonly paramTypes: readonly string[];
-  /** TIMESTAMPTZ sort values, also read as the server's text for an exact cursor (see writeCursor). */
-  readonly exactColumns: readonly string[];
+  /** The result fields holding the server's text of each TIMESTAMPTZ sort value, for an exact cursor (see writeCursor). */
+  readonly exactFields: readonly string[];
   /** `SELECT … FROM table` */
   readonly select: string;
   /** ` ORDER BY … LIMIT ` (the limit's placeholder follows) */
@@ -79,6 +90,9 @@ interface PagePlan {
   readonly oneDirection: boolean;
   /** The fingerprint of the query without a filter. */
   readonly fingerprint: string;
+  /** The statement without a filter: the first page (`$1` is the limit) and a page after a cursor (its values, then the limit). */
+  readonly firstPage: string;
+  readonly nextPage: string;
 }
 
 /** Plans by table and by orderBy (its names and directions); a few per table in practice, so a small bound suffices. */
@@ -124,16 +138,24 @@ function writePlan(table: AnyTable, orderBy: unknown): PagePlan {
   const exactList = exactColumns.map((column, index) => `, ${escapeIdentifier(table.sqlName(column))}::TEXT AS "$cursor${index}"`).join('');
   const names = columns.map((column) => escapeIdentifier(table.sqlName(column)));
   const orderSql = order.map(([, direction], index) => `${names[index]!} ${direction === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
+  const paramTypes = columns.map((column) => paramType(table.column(column)!));
+  const select = `SELECT ${selectList(table)}${exactList} FROM ${escapeIdentifier(table.name)}`;
+  const orderBySql = ` ORDER BY ${orderSql} LIMIT `;
+  const oneDirection = order.every(([, direction]) => direction === order[0]![1]);
+  // Placeholders as ParamList writes them, so a cached text is exactly the one built with a filter's.
+  const cursorPlaceholders = paramTypes.map((type, index) => `$${index + 1}::${type}`);
   return {
     order,
     columns,
-    paramTypes: columns.map((column) => paramType(table.column(column)!)),
-    exactColumns,
-    select: `SELECT ${selectList(table)}${exactList} FROM ${escapeIdentifier(table.name)}`,
-    orderBy: ` ORDER BY ${orderSql} LIMIT `,
+    paramTypes,
+    exactFields: exactColumns.map((_, index) => `$cursor${index}`),
+    select,
+    orderBy: orderBySql,
     names,
-    oneDirection: order.every(([, direction]) => direction === order[0]![1]),
+    oneDirection,
     fingerprint: queryFingerprint(table, order, '', []),
+    firstPage: `${select}${orderBySql}$1::INT8`,
+    nextPage: `${select} WHERE ${keysetCondition({ order, names, oneDirection }, cursorPlaceholders)}${orderBySql}$${columns.length + 1}::INT8`,
   };
 }
 
@@ -160,7 +182,7 @@ function totalOrder(table: AnyTable, orderBy: unknown): Array<[string, Direction
  * comparison, which an index on those columns serves directly. Mixed: the
  * expanded form `a > $1 OR (a = $1 AND b < $2) OR …`.
  */
-function keysetCondition(plan: PagePlan, placeholders: readonly string[]): string {
+function keysetCondition(plan: Pick<PagePlan, 'order' | 'names' | 'oneDirection'>, placeholders: readonly string[]): string {
   const { order, names } = plan;
   const comparison = (direction: Direction): string => (direction === 'asc' ? '>' : '<');
   if (plan.oneDirection) {

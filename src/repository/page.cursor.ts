@@ -2,6 +2,7 @@ import { InvalidCursorError } from '../errors.js';
 import type { ColumnKind, ColumnSpec } from '../schema/column.types.js';
 import type { AnyTable } from '../schema/table.definition.js';
 import { encodeValue } from '../schema/value.encoder.js';
+import { cursorPrefix, decodeCursor, encodeCursor, type CursorValue } from './cursor.codec.js';
 
 /**
  * Keyset-pagination cursors. A cursor holds the sort values of the last row
@@ -20,8 +21,6 @@ const HEX = /^(?:[0-9a-f]{2})*$/;
 /** Kinds whose values the server sends as strings that are, as they are, what `encodeValue` would write. */
 const SERVER_STRINGS: ReadonlySet<ColumnKind> = new Set<ColumnKind>(['uuid', 'text', 'enum']);
 
-/** A value as it travels in a cursor: JSON-safe and exact. */
-type CursorValue = string | number | boolean;
 
 /**
  * Which query a cursor belongs to (table, order, filter). Not a secret and
@@ -53,43 +52,58 @@ function hash53(text: string): number {
 
 /**
  * The cursor after `row`. `exact` holds the server's text of each TIMESTAMPTZ
- * sort value: a JavaScript `Date` keeps milliseconds, the column microseconds,
- * and a cursor a microsecond early would repeat a row.
+ * sort value, in the order of the plan's exact columns: a JavaScript `Date`
+ * keeps milliseconds, the column microseconds, and a cursor a microsecond
+ * early would repeat a row.
  */
-export function writeCursor(table: AnyTable, columns: readonly string[], row: Record<string, unknown>, exact: ReadonlyMap<string, string>, fingerprint: string): string {
-  const values = columns.map((column): CursorValue => {
+export function writeCursor(table: AnyTable, columns: readonly string[], row: Record<string, unknown>, exact: readonly string[], fingerprint: string): string {
+  const values: CursorValue[] = [];
+  let exactIndex = 0;
+  for (const column of columns) {
     const spec = table.column(column)!;
     const value = row[column];
-    if (spec.kind === 'timestamptz') return exact.get(column)!;
-    // What the server sent for these is already the cursor's form (a string or a safe number): no need to check it again.
-    if ((typeof value === 'string' && SERVER_STRINGS.has(spec.kind)) || (typeof value === 'number' && (spec.kind === 'int4' || spec.kind === 'int2'))) {
-      return value;
+    if (spec.kind === 'timestamptz') {
+      values.push(exact[exactIndex++]!);
+    } else if ((typeof value === 'string' && SERVER_STRINGS.has(spec.kind)) || (typeof value === 'number' && (spec.kind === 'int4' || spec.kind === 'int2'))) {
+      // What the server sent for these is already the cursor's form (a string or a safe number): no need to check it again.
+      values.push(value);
+    } else {
+      const encoded = encodeValue(spec, value, { table: table.name, column });
+      values.push(Buffer.isBuffer(encoded) ? encoded.toString('hex') : (encoded as CursorValue));
     }
-    const encoded = encodeValue(spec, value, { table: table.name, column });
-    if (Buffer.isBuffer(encoded)) return encoded.toString('hex');
-    return encoded as CursorValue;
-  });
-  return Buffer.from(JSON.stringify({ v: VERSION, f: fingerprint, k: values })).toString('base64url');
+  }
+  return encodeCursor(prefixOf(fingerprint), values);
 }
 
 /** The bound values a cursor resumes after, one per sort column, each checked as its column's type. */
 export function readCursor(table: AnyTable, columns: readonly string[], cursor: unknown, fingerprint: string): unknown[] {
-  const fail = (problem: string): never => {
-    throw new InvalidCursorError(table.name, undefined, `invalid cursor: ${problem}; start again from the first page`);
-  };
-  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 65536) fail('expected the `next` string of a previous page');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor as string, 'base64url').toString('utf8'));
-  } catch {
-    fail('it is not a cursor this library wrote');
+  if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 65536) invalidCursor(table, 'expected the `next` string of a previous page');
+  const content = decodeCursor(cursor as string, prefixOf(fingerprint), VERSION, fingerprint);
+  if (content === undefined) invalidCursor(table, 'it is not a cursor this library wrote');
+  const { v, f, k } = content;
+  if (v !== VERSION || typeof f !== 'string' || !Array.isArray(k)) invalidCursor(table, 'it is not a cursor this library wrote');
+  if (f !== fingerprint) invalidCursor(table, 'it was made for another query (a different table, orderBy or filter)');
+  if (k.length !== columns.length) invalidCursor(table, 'it does not hold one value per sort column');
+  const values: unknown[] = [];
+  for (let index = 0; index < columns.length; index++) values.push(cursorValue(table, columns[index]!, k[index]));
+  return values;
+}
+
+/** Cursor prefixes by fingerprint: one per query shape (and filter values), so a small bound suffices. */
+const prefixes = new Map<string, string>();
+const MAX_PREFIXES = 1024;
+
+function prefixOf(fingerprint: string): string {
+  let prefix = prefixes.get(fingerprint);
+  if (prefix === undefined) {
+    if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+    prefixes.set(fingerprint, (prefix = cursorPrefix(VERSION, fingerprint)));
   }
-  const { v, f, k } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { v?: unknown; f?: unknown; k?: unknown };
-  if (v !== VERSION || typeof f !== 'string' || !Array.isArray(k)) fail('it is not a cursor this library wrote');
-  if (f !== fingerprint) fail('it was made for another query (a different table, orderBy or filter)');
-  const values = k as unknown[];
-  if (values.length !== columns.length) fail('it does not hold one value per sort column');
-  return columns.map((column, index) => cursorValue(table.column(column)!, values[index], (problem) => fail(`${column}: ${problem}`)));
+  return prefix;
+}
+
+function invalidCursor(table: AnyTable, problem: string): never {
+  throw new InvalidCursorError(table.name, undefined, `invalid cursor: ${problem}; start again from the first page`);
 }
 
 /** A cursor never holds NULL (findPage refuses nullable sort columns): each column's spec as NOT NULL, made once. */
@@ -101,23 +115,28 @@ function notNull(spec: ColumnSpec): ColumnSpec {
   return strict;
 }
 
-function cursorValue(spec: ColumnSpec, value: unknown, fail: (problem: string) => never): unknown {
-  const check = (candidate: unknown): unknown => {
-    try {
-      return encodeValue(notNull(spec), candidate, { table: undefined, column: undefined });
-    } catch (error) {
-      return fail(error instanceof Error ? error.message : String(error));
-    }
-  };
+const NO_LOCATION = { table: undefined, column: undefined };
+
+function cursorValue(table: AnyTable, column: string, value: unknown): unknown {
+  const spec = table.column(column)!;
   switch (spec.kind) {
     case 'timestamptz':
-      if (typeof value !== 'string' || !isTimestampText(value)) fail('not a timestamp');
+      if (typeof value !== 'string' || !isTimestampText(value)) invalidCursor(table, `${column}: not a timestamp`);
       return value;
     case 'bytes':
-      if (typeof value !== 'string' || !HEX.test(value)) fail('not hex bytes');
-      return check(Buffer.from(value as string, 'hex'));
+      if (typeof value !== 'string' || !HEX.test(value)) invalidCursor(table, `${column}: not hex bytes`);
+      return checkedValue(table, column, spec, Buffer.from(value, 'hex'));
     default:
-      return check(value);
+      return checkedValue(table, column, spec, value);
+  }
+}
+
+/** The value as its column's type binds it; a value the column would refuse makes the cursor invalid, with the reason. */
+function checkedValue(table: AnyTable, column: string, spec: ColumnSpec, value: unknown): unknown {
+  try {
+    return encodeValue(notNull(spec), value, NO_LOCATION);
+  } catch (error) {
+    return invalidCursor(table, `${column}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
