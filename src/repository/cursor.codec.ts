@@ -16,6 +16,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** Each base64url character's 6 bits, or -1. */
 const SEXTETS = new Int8Array(128).fill(-1);
 for (let index = 0; index < ALPHABET.length; index++) SEXTETS[ALPHABET.charCodeAt(index)] = index;
+const ALPHABET_CODES = Array.from(ALPHABET, (character) => character.charCodeAt(0));
 
 /** A value as it travels in a cursor: JSON-safe and exact. */
 export type CursorValue = string | number | boolean;
@@ -60,8 +61,8 @@ export function encodeCursor(prefix: string, values: readonly CursorValue[]): st
  */
 export function decodeCursor(cursor: string, prefix: string, version: number, fingerprint: string): CursorContent | undefined {
   if (cursor.startsWith(prefix)) {
-    const count = decodeAscii(cursor, prefix.length);
-    const k = count < 0 ? undefined : parsePlainValues(count);
+    const bytes = decodeAscii(cursor, prefix.length);
+    const k = bytes === undefined ? undefined : parsePlainValues(bytes);
     if (k !== undefined) return { v: version, f: fingerprint, k };
   }
   try {
@@ -88,7 +89,7 @@ function jsonString(text: string): string {
 
 /** base64url without padding, as `Buffer#toString('base64url')` writes it; non-ASCII text goes through Buffer (UTF-8). */
 export function toBase64Url(text: string): string {
-  let out = '';
+  const out: number[] = [];
   let index = 0;
   for (; index + 2 < text.length; index += 3) {
     const a = text.charCodeAt(index);
@@ -96,52 +97,57 @@ export function toBase64Url(text: string): string {
     const c = text.charCodeAt(index + 2);
     if ((a | b | c) > 0x7f) return Buffer.from(text).toString('base64url');
     const bits = (a << 16) | (b << 8) | c;
-    out += ALPHABET[bits >> 18]! + ALPHABET[(bits >> 12) & 63]! + ALPHABET[(bits >> 6) & 63]! + ALPHABET[bits & 63]!;
+    out.push(ALPHABET_CODES[bits >> 18]!, ALPHABET_CODES[(bits >> 12) & 63]!, ALPHABET_CODES[(bits >> 6) & 63]!, ALPHABET_CODES[bits & 63]!);
   }
   const rest = text.length - index;
-  if (rest === 0) return out;
-  const a = text.charCodeAt(index);
-  const b = rest === 2 ? text.charCodeAt(index + 1) : 0;
-  if ((a | b) > 0x7f) return Buffer.from(text).toString('base64url');
-  const bits = (a << 16) | (b << 8);
-  out += ALPHABET[bits >> 18]! + ALPHABET[(bits >> 12) & 63]!;
-  return rest === 2 ? out + ALPHABET[(bits >> 6) & 63]! : out;
+  if (rest > 0) {
+    const a = text.charCodeAt(index);
+    const b = rest === 2 ? text.charCodeAt(index + 1) : 0;
+    if ((a | b) > 0x7f) return Buffer.from(text).toString('base64url');
+    const bits = (a << 16) | (b << 8);
+    out.push(ALPHABET_CODES[bits >> 18]!, ALPHABET_CODES[(bits >> 12) & 63]!);
+    if (rest === 2) out.push(ALPHABET_CODES[(bits >> 6) & 63]!);
+  }
+  return fromCodes(out, 0, out.length);
 }
 
-/**
- * The bytes of a cursor's values part, decoded into one reused buffer: a
- * cursor is decoded and parsed in one synchronous call, so no two readers
- * ever share it.
- */
-let bytes = new Uint8Array(256);
+/** Character codes as one string, made a chunk at a time so a long value cannot overflow the stack with arguments. */
+function fromCodes(codes: number[], start: number, end: number): string {
+  // One call for a short run: concatenating piece by piece would make a rope to flatten later.
+  if (end - start <= CODES_PER_CALL) return String.fromCharCode.apply(null, start === 0 && end === codes.length ? codes : codes.slice(start, end));
+  let text = '';
+  for (let from = start; from < end; from += CODES_PER_CALL) text += String.fromCharCode.apply(null, codes.slice(from, Math.min(end, from + CODES_PER_CALL)));
+  return text;
+}
+const CODES_PER_CALL = 4096;
 
 /**
  * Decodes `encoded` from `from` on, canonical unpadded base64url of ASCII,
- * into `bytes`; the number of bytes, or -1 for anything else (other
+ * into a plain array of bytes (making strings from one is a fast path,
+ * unlike from a typed array), or `undefined` for anything else (other
  * characters, padding, a non-ASCII byte), which the caller leaves to Buffer.
  */
-function decodeAscii(encoded: string, from: number): number {
+function decodeAscii(encoded: string, from: number): number[] | undefined {
   const length = encoded.length - from;
-  if (length % 4 === 1) return -1;
-  if (bytes.length < length) bytes = new Uint8Array(length * 2);
-  let count = 0;
+  if (length % 4 === 1) return undefined;
+  const bytes: number[] = [];
   for (let index = from; index < encoded.length; index += 4) {
     const left = encoded.length - index;
     const a = sextet(encoded, index);
     const b = sextet(encoded, index + 1);
     const c = left > 2 ? sextet(encoded, index + 2) : 0;
     const d = left > 3 ? sextet(encoded, index + 3) : 0;
-    if ((a | b | c | d) < 0) return -1;
+    if ((a | b | c | d) < 0) return undefined;
     const bits = (a << 18) | (b << 12) | (c << 6) | d;
     if (bits & 0x808080) {
       // A byte at or above 0x80 — unless it is one of the bits a short last group leaves over, which are not bytes.
-      if (bits & 0x800000 || (left > 2 && bits & 0x8000) || (left > 3 && bits & 0x80)) return -1;
+      if (bits & 0x800000 || (left > 2 && bits & 0x8000) || (left > 3 && bits & 0x80)) return undefined;
     }
-    bytes[count++] = bits >> 16;
-    if (left > 2) bytes[count++] = (bits >> 8) & 0xff;
-    if (left > 3) bytes[count++] = bits & 0xff;
+    bytes.push(bits >> 16);
+    if (left > 2) bytes.push((bits >> 8) & 0xff);
+    if (left > 3) bytes.push(bits & 0xff);
   }
-  return count;
+  return bytes;
 }
 
 function sextet(text: string, index: number): number {
@@ -150,13 +156,14 @@ function sextet(text: string, index: number): number {
 }
 
 /**
- * The values part (`bytes[0..count)`) as `encodeCursor` writes it when every
+ * The values part's bytes as `encodeCursor` writes it when every
  * string is plain: `…]}` after the prefix, with safe integers, `true`,
  * `false` and strings without escapes, comma-separated. Anything else
  * returns `undefined` and is left to `JSON.parse`, so this never accepts
  * what `JSON.parse` would refuse or reads a value differently.
  */
-function parsePlainValues(count: number): CursorValue[] | undefined {
+function parsePlainValues(bytes: number[]): CursorValue[] | undefined {
+  const count = bytes.length;
   const at = (index: number): number => (index < count ? bytes[index]! : -1);
   const values: CursorValue[] = [];
   let index = 0;
@@ -170,7 +177,7 @@ function parsePlainValues(count: number): CursorValue[] | undefined {
           // A backslash or a control character (or the end) is JSON.parse's business.
           if (inside === 0x5c || inside < 0x20) return undefined;
         }
-        values.push(String.fromCharCode.apply(null, bytes.subarray(start, index) as unknown as number[]));
+        values.push(fromCodes(bytes, start, index));
         index++;
       } else if (code === 0x74 /* t */ && at(index + 1) === 0x72 && at(index + 2) === 0x75 && at(index + 3) === 0x65) {
         values.push(true);

@@ -47,3 +47,24 @@ export function checkOptionNames(table: AnyTable, options: Record<string, unknow
     }
   }
 }
+
+/**
+ * `ownRecord`, then `checkOptionNames`: one pass over the keys when all are
+ * allowed (the hot path, as no allowed option name is a refused key), and
+ * otherwise the two checks in turn, for the same errors in the same order.
+ */
+export function optionRecord(table: AnyTable, input: unknown, what: string, allowed: readonly string[], method: string): Record<string, unknown> {
+  if (typeof input === 'object' && input !== null && !Array.isArray(input)) {
+    let known = true;
+    for (const key of Object.keys(input)) {
+      if (!allowed.includes(key)) {
+        known = false;
+        break;
+      }
+    }
+    if (known && Object.getOwnPropertySymbols(input).length === 0) return input as Record<string, unknown>;
+  }
+  const record = ownRecord(table, input, what);
+  checkOptionNames(table, record, allowed, method);
+  return record;
+}

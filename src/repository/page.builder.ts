@@ -3,8 +3,8 @@ import type { SqlQuery } from '../database/sql.template.js';
 import { ValidationError } from '../errors.js';
 import { paramType } from '../schema/column.sql.js';
 import type { AnyTable } from '../schema/table.definition.js';
-import { checkOptionNames, ownRecord } from './input.guard.js';
-import { queryFingerprint, readCursor, writeCursor } from './page.cursor.js';
+import { optionRecord } from './input.guard.js';
+import { cursorColumns, queryFingerprint, readCursor, writeCursor, type CursorColumns } from './page.cursor.js';
 import { ParamList } from './param.list.js';
 import { orderTerms, selectList } from './select.builder.js';
 import { buildWhere } from './where.builder.js';
@@ -31,15 +31,14 @@ export interface PageQuery extends SqlQuery {
  * a next page. No OFFSET, so every page costs the same.
  */
 export function buildPage(table: AnyTable, options: unknown): PageQuery {
-  const record = ownRecord(table, options, 'the findPage options');
-  checkOptionNames(table, record, PAGE_OPTIONS, 'findPage');
+  const record = optionRecord(table, options, 'the findPage options', PAGE_OPTIONS, 'findPage');
   const limit = pageSize(table, record.limit, 'limit');
   if (record.orderBy === undefined) throw new ValidationError(table.name, undefined, 'findPage needs orderBy (the primary key is added as a tie-breaker)');
   const plan = pagePlan(table, record.orderBy);
   const params = new ParamList();
   const where = buildWhere(table, record.where, params, false);
   const fingerprint = where === '' ? plan.fingerprint : queryFingerprint(table, plan.order, where, params.values);
-  const after = record.after === undefined || record.after === null ? undefined : readCursor(table, plan.columns, record.after, fingerprint);
+  const after = record.after === undefined || record.after === null ? undefined : readCursor(table, plan.cursorColumns, record.after, fingerprint);
 
   let text: string;
   if (where === '') {
@@ -72,13 +71,13 @@ function finishPage(
     if (last !== undefined) exact = exactFields.map((field) => last[field] as string);
     for (const row of rows) for (const field of exactFields) delete row[field];
   }
-  return { rows, next: more && last !== undefined ? writeCursor(table, plan.columns, last, exact, fingerprint) : null };
+  return { rows, next: more && last !== undefined ? writeCursor(table, plan.cursorColumns, last, exact, fingerprint) : null };
 }
 
 /** What a page query of one table in one order always is: worked out once, not on every page. */
 interface PagePlan {
   readonly order: ReadonlyArray<readonly [string, Direction]>;
-  readonly columns: readonly string[];
+  readonly cursorColumns: CursorColumns;
   readonly paramTypes: readonly string[];
   /** The result fields holding the server's text of each TIMESTAMPTZ sort value, for an exact cursor (see writeCursor). */
   readonly exactFields: readonly string[];
@@ -95,40 +94,53 @@ interface PagePlan {
   readonly nextPage: string;
 }
 
-/** Plans by table and by orderBy (its names and directions); a few per table in practice, so a small bound suffices. */
-const plans = new WeakMap<AnyTable, Map<string, PagePlan>>();
+/**
+ * Plans by table, each with the orderBy it was written for (its names in
+ * order and their directions). A few per table in practice, so a short list
+ * and a small bound suffice.
+ */
+interface RememberedPlan {
+  readonly names: readonly string[];
+  readonly directions: readonly unknown[];
+  readonly plan: PagePlan;
+}
+const plans = new WeakMap<AnyTable, RememberedPlan[]>();
 const MAX_PLANS_PER_TABLE = 64;
 
+/**
+ * The plan of this orderBy. Only a plain object (Object's prototype, no
+ * symbol keys) whose names, in order, and directions are exactly those of one
+ * that was validated in full gets a remembered plan: it would pass the same
+ * checks. Anything else is validated (and refused) every time.
+ */
 function pagePlan(table: AnyTable, orderBy: unknown): PagePlan {
-  const key = orderKey(orderBy);
-  let byOrder = plans.get(table);
-  const cached = key === undefined ? undefined : byOrder?.get(key);
-  if (cached) return cached;
-  // A miss validates the orderBy in full; only a valid one is remembered, under a key that fixes it exactly.
+  const remembered = plans.get(table);
+  const plain = isPlainObject(orderBy);
+  if (remembered !== undefined && plain) {
+    const names = Object.keys(orderBy);
+    for (const entry of remembered) if (sameOrder(entry, names, orderBy)) return entry.plan;
+  }
+  // A miss validates the orderBy in full; only a valid one is remembered.
   const plan = writePlan(table, orderBy);
-  if (key !== undefined) {
-    if (!byOrder) plans.set(table, (byOrder = new Map()));
-    if (byOrder.size >= MAX_PLANS_PER_TABLE) byOrder.clear();
-    byOrder.set(key, plan);
+  if (plain) {
+    const names = Object.keys(orderBy);
+    const entry = { names, directions: names.map((name) => orderBy[name]), plan };
+    if (remembered === undefined || remembered.length >= MAX_PLANS_PER_TABLE) plans.set(table, [entry]);
+    else remembered.push(entry);
   }
   return plan;
 }
 
-/**
- * The key of a plain orderBy object: each name and direction, NUL-separated.
- * Only for directions that are 'asc' or 'desc' and names without NUL (which
- * no SQL identifier holds), so two different orderBy objects never share a
- * key; anything else gets no key and is validated (and refused) every time.
- */
-function orderKey(orderBy: unknown): string | undefined {
-  if (typeof orderBy !== 'object' || orderBy === null || Object.getPrototypeOf(orderBy) !== Object.prototype) return undefined;
-  let key = '';
-  for (const name of Object.keys(orderBy)) {
-    const direction = (orderBy as Record<string, unknown>)[name];
-    if ((direction !== 'asc' && direction !== 'desc') || name.includes('\u0000')) return undefined;
-    key += `${name}\u0000${direction}\u0000`;
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype && Object.getOwnPropertySymbols(value).length === 0;
+}
+
+function sameOrder(entry: RememberedPlan, names: readonly string[], orderBy: Record<string, unknown>): boolean {
+  if (names.length !== entry.names.length) return false;
+  for (let index = 0; index < names.length; index++) {
+    if (names[index] !== entry.names[index] || orderBy[names[index]!] !== entry.directions[index]) return false;
   }
-  return Object.getOwnPropertySymbols(orderBy).length === 0 ? key : undefined;
+  return true;
 }
 
 function writePlan(table: AnyTable, orderBy: unknown): PagePlan {
@@ -146,7 +158,7 @@ function writePlan(table: AnyTable, orderBy: unknown): PagePlan {
   const cursorPlaceholders = paramTypes.map((type, index) => `$${index + 1}::${type}`);
   return {
     order,
-    columns,
+    cursorColumns: cursorColumns(table, columns),
     paramTypes,
     exactFields: exactColumns.map((_, index) => `$cursor${index}`),
     select,

@@ -18,8 +18,31 @@ const VERSION = 1;
 const TIMESTAMP_TEXT = /^([0-9]{4,})-([0-9]{2})-([0-9]{2})[ T]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]{1,6})?([+-][0-9]{2}(:[0-9]{2}){0,2}|Z)?$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
 
-/** Kinds whose values the server sends as strings that are, as they are, what `encodeValue` would write. */
-const SERVER_STRINGS: ReadonlySet<ColumnKind> = new Set<ColumnKind>(['uuid', 'text', 'enum']);
+/** The sort columns a cursor holds values of: their names and specs (as NOT NULL: a cursor never holds NULL). Made once per page plan. */
+export interface CursorColumns {
+  readonly names: readonly string[];
+  readonly specs: readonly ColumnSpec[];
+}
+
+export function cursorColumns(table: AnyTable, names: readonly string[]): CursorColumns {
+  // findPage refuses nullable sort columns; the NOT NULL copy makes a null in a forged cursor a type error.
+  return { names, specs: names.map((name) => ({ ...table.column(name)!, nullable: false })) };
+}
+
+/** Whether the server sends values of this kind in exactly the form `encodeValue` would write them (a string or a safe number). */
+function sentAsWritten(kind: ColumnKind, value: unknown): boolean {
+  switch (kind) {
+    case 'uuid':
+    case 'text':
+    case 'enum':
+      return typeof value === 'string';
+    case 'int4':
+    case 'int2':
+      return typeof value === 'number';
+    default:
+      return false;
+  }
+}
 
 
 /**
@@ -56,17 +79,18 @@ function hash53(text: string): number {
  * keeps milliseconds, the column microseconds, and a cursor a microsecond
  * early would repeat a row.
  */
-export function writeCursor(table: AnyTable, columns: readonly string[], row: Record<string, unknown>, exact: readonly string[], fingerprint: string): string {
+export function writeCursor(table: AnyTable, columns: CursorColumns, row: Record<string, unknown>, exact: readonly string[], fingerprint: string): string {
   const values: CursorValue[] = [];
   let exactIndex = 0;
-  for (const column of columns) {
-    const spec = table.column(column)!;
+  for (let index = 0; index < columns.names.length; index++) {
+    const column = columns.names[index]!;
+    const spec = columns.specs[index]!;
     const value = row[column];
     if (spec.kind === 'timestamptz') {
       values.push(exact[exactIndex++]!);
-    } else if ((typeof value === 'string' && SERVER_STRINGS.has(spec.kind)) || (typeof value === 'number' && (spec.kind === 'int4' || spec.kind === 'int2'))) {
-      // What the server sent for these is already the cursor's form (a string or a safe number): no need to check it again.
-      values.push(value);
+    } else if (sentAsWritten(spec.kind, value)) {
+      // What the server sent for these is already the cursor's form: no need to check it again.
+      values.push(value as CursorValue);
     } else {
       const encoded = encodeValue(spec, value, { table: table.name, column });
       values.push(Buffer.isBuffer(encoded) ? encoded.toString('hex') : (encoded as CursorValue));
@@ -76,16 +100,16 @@ export function writeCursor(table: AnyTable, columns: readonly string[], row: Re
 }
 
 /** The bound values a cursor resumes after, one per sort column, each checked as its column's type. */
-export function readCursor(table: AnyTable, columns: readonly string[], cursor: unknown, fingerprint: string): unknown[] {
+export function readCursor(table: AnyTable, columns: CursorColumns, cursor: unknown, fingerprint: string): unknown[] {
   if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 65536) invalidCursor(table, 'expected the `next` string of a previous page');
   const content = decodeCursor(cursor as string, prefixOf(fingerprint), VERSION, fingerprint);
   if (content === undefined) invalidCursor(table, 'it is not a cursor this library wrote');
   const { v, f, k } = content;
   if (v !== VERSION || typeof f !== 'string' || !Array.isArray(k)) invalidCursor(table, 'it is not a cursor this library wrote');
   if (f !== fingerprint) invalidCursor(table, 'it was made for another query (a different table, orderBy or filter)');
-  if (k.length !== columns.length) invalidCursor(table, 'it does not hold one value per sort column');
+  if (k.length !== columns.names.length) invalidCursor(table, 'it does not hold one value per sort column');
   const values: unknown[] = [];
-  for (let index = 0; index < columns.length; index++) values.push(cursorValue(table, columns[index]!, k[index]));
+  for (let index = 0; index < k.length; index++) values.push(cursorValue(table, columns.names[index]!, columns.specs[index]!, k[index]));
   return values;
 }
 
@@ -106,19 +130,9 @@ function invalidCursor(table: AnyTable, problem: string): never {
   throw new InvalidCursorError(table.name, undefined, `invalid cursor: ${problem}; start again from the first page`);
 }
 
-/** A cursor never holds NULL (findPage refuses nullable sort columns): each column's spec as NOT NULL, made once. */
-const notNullSpecs = new WeakMap<ColumnSpec, ColumnSpec>();
-
-function notNull(spec: ColumnSpec): ColumnSpec {
-  let strict = notNullSpecs.get(spec);
-  if (!strict) notNullSpecs.set(spec, (strict = { ...spec, nullable: false }));
-  return strict;
-}
-
 const NO_LOCATION = { table: undefined, column: undefined };
 
-function cursorValue(table: AnyTable, column: string, value: unknown): unknown {
-  const spec = table.column(column)!;
+function cursorValue(table: AnyTable, column: string, spec: ColumnSpec, value: unknown): unknown {
   switch (spec.kind) {
     case 'timestamptz':
       if (typeof value !== 'string' || !isTimestampText(value)) invalidCursor(table, `${column}: not a timestamp`);
@@ -134,7 +148,7 @@ function cursorValue(table: AnyTable, column: string, value: unknown): unknown {
 /** The value as its column's type binds it; a value the column would refuse makes the cursor invalid, with the reason. */
 function checkedValue(table: AnyTable, column: string, spec: ColumnSpec, value: unknown): unknown {
   try {
-    return encodeValue(notNull(spec), value, NO_LOCATION);
+    return encodeValue(spec, value, NO_LOCATION);
   } catch (error) {
     return invalidCursor(table, `${column}: ${error instanceof Error ? error.message : String(error)}`);
   }

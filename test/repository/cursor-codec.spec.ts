@@ -128,6 +128,16 @@ describe('cursor codec', () => {
     }
   });
 
+  it('writes and reads long values (more characters than one call takes as arguments)', () => {
+    const prefix = cursorPrefix(1, 'long');
+    for (const length of [4095, 4096, 4097, 12_289, 45_000, 300_000]) {
+      const value = 'x-'.repeat(length / 2 + 1).slice(0, length);
+      const cursor = encodeCursor(prefix, [value, 7]);
+      assert.equal(cursor, prefix + Buffer.from(`"${value}",7]}`).toString('base64url'), `length ${length}`);
+      assert.deepEqual(decodeCursor(cursor, prefix, 1, 'long'), { v: 1, f: 'long', k: [value, 7] }, `length ${length}`);
+    }
+  });
+
   it('reads its own plain cursors without JSON.parse or Buffer (the point of the JavaScript path)', () => {
     const prefix = cursorPrefix(1, 'k3j4h5');
     const cursor = encodeCursor(prefix, [-42, 'e5077967-8996-4f9b-853d-56aac38980fa', true, '2026-11-24 03:40:36.123456+00', 'plain text']);
