@@ -67,14 +67,17 @@ export async function repositoryOverhead(url: string): Promise<void> {
     for (let index = 0; index < 20000; index++) work();
     console.log(`  ${name.padEnd(8)} ${(((performance.now() - started) / 20000) * 1000).toFixed(1)} µs`);
   }
-  console.log("  throughput, alternating rounds of 1000 operations (ops/s, median of 9 rounds; cost ratio: median of each round's raw/repository):");
+  // Short rounds, many of them: each pair of rounds is measured within a fraction of a second, so the
+  // load of a shared machine, which drifts over seconds, falls on both sides of a pair alike.
+  const rounds = 31;
+  const count = 300;
+  console.log(`  throughput, alternating rounds of ${count} operations (ops/s, median of ${rounds} rounds; cost ratio: median of each round's raw/repository):`);
   for (const [name, ours, baseline] of cases) {
     for (const concurrency of [1, 8]) {
-      const count = 1000;
       await throughput(200, concurrency, ours); // warm-up
       await throughput(200, concurrency, baseline);
       const { a, b, bOverA: cost } = await compare(
-        9,
+        rounds,
         () => throughput(count, concurrency, ours),
         () => throughput(count, concurrency, baseline),
       );
