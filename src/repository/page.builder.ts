@@ -121,13 +121,14 @@ function pagePlan(table: AnyTable, orderBy: unknown): PagePlan {
     for (const entry of remembered) if (sameOrder(entry, names, orderBy)) return entry.plan;
   }
   // A miss validates the orderBy in full; only a valid one is remembered.
-  const plan = writePlan(table, orderBy);
-  if (plain) {
-    const names = Object.keys(orderBy);
-    const entry = { names, directions: names.map((name) => orderBy[name]), plan };
-    if (remembered === undefined || remembered.length >= MAX_PLANS_PER_TABLE) plans.set(table, [entry]);
-    else remembered.push(entry);
-  }
+  if (!plain) return writePlan(table, orderBy);
+  // Read once, then validated and remembered as read: a getter cannot make the plan and the remembered order differ.
+  const names = Object.keys(orderBy);
+  const directions = names.map((name) => orderBy[name]);
+  const plan = writePlan(table, Object.fromEntries(names.map((name, index) => [name, directions[index]])));
+  const entry = { names, directions, plan };
+  if (remembered === undefined || remembered.length >= MAX_PLANS_PER_TABLE) plans.set(table, [entry]);
+  else remembered.push(entry);
   return plan;
 }
 

@@ -159,6 +159,16 @@ describe('findPage remembers the plan of an order, never the validity of another
     // The same names in another order are another plan.
     assert.deepEqual((await allPages({ author: 'desc', score: 'asc' }, 9)).ids, await fullOrder({ author: 'desc', score: 'asc' }));
   });
+
+  it('remembers an order as it was validated, even when a getter answers differently the next time', async () => {
+    let reads = 0;
+    const shifting = Object.defineProperty({}, 'author', { enumerable: true, get: () => (reads++ === 0 ? 'asc' : 'desc') });
+    statements.length = 0;
+    await repo.findPage({ orderBy: shifting as OrderBy<typeof posts>, limit: 3 });
+    assert.match(statements[0]!, /ORDER BY "author" ASC, "id" ASC/);
+    await repo.findPage({ orderBy: { author: 'desc' }, limit: 3 });
+    assert.match(statements[1]!, /ORDER BY "author" DESC, "id" ASC/, 'a plain descending order gets its own plan');
+  });
 });
 
 describe('iterate reads every row in keyset batches', () => {
