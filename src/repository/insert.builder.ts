@@ -65,8 +65,11 @@ function buildSingleInsert(table: AnyTable, row: unknown): SqlQuery {
   let byColumns = singleInserts.get(table);
   let plan = byColumns?.get(key);
   if (!plan) {
-    // A miss runs the required-column check; only a set of columns that passes it is remembered.
-    plan = writeSingleInsert(table, record);
+    // A miss runs the required-column check on the columns the key was made of (each value read once:
+    // a getter cannot make the plan and its key differ); only a set of columns that passes it is remembered.
+    const wide = new Set(wideKey.split(',').filter((position) => position !== '').map(Number));
+    const given = table.columnNames.filter((_, position) => (position < 31 ? (mask & (1 << position)) !== 0 : wide.has(position)));
+    plan = writeSingleInsert(table, given);
     if (!byColumns) singleInserts.set(table, (byColumns = new Map()));
     if (byColumns.size >= MAX_INSERT_PLANS_PER_TABLE) byColumns.clear();
     byColumns.set(key, plan);
@@ -99,9 +102,8 @@ function columnPositions(table: AnyTable): ReadonlyMap<string, number> {
   return positions;
 }
 
-function writeSingleInsert(table: AnyTable, record: Record<string, unknown>): SingleInsertPlan {
-  // Own enumerable keys, as Object.keys (and so the plan's cache key) sees them.
-  const given = table.columnNames.filter((column) => Object.prototype.propertyIsEnumerable.call(record, column) && record[column] !== undefined);
+/** The statement for a row giving these columns (in table order), after checking that every required column is among them. */
+function writeSingleInsert(table: AnyTable, given: readonly string[]): SingleInsertPlan {
   for (const column of table.columnNames) {
     const spec = table.column(column)!;
     if (!given.includes(column) && !spec.nullable && spec.default === undefined) {

@@ -12,6 +12,7 @@ import { connectRecording } from './recording-database.js';
  */
 
 const items = defineTable('insert_plan_items', { id: uuidKey(), name: text(), size: int4(), note: text().nullable() });
+const gadgets = defineTable('insert_plan_gadgets', { id: uuidKey(), name: text(), note: text().nullable() });
 
 /** 40 columns: positions beyond 31 need the wide key. */
 const wideColumns = Object.fromEntries([['id', uuidKey()], ...Array.from({ length: 39 }, (_, index) => [`c${index}`, int4().nullable()])]);
@@ -24,7 +25,7 @@ let statements: string[];
 before(async () => {
   testDb = await createTestDatabase('insert_plans');
   ({ db, statements } = await connectRecording(testDb.url));
-  await createTables(db, items, wide);
+  await createTables(db, items, wide, gadgets);
 });
 after(async () => {
   await db.close();
@@ -66,6 +67,15 @@ describe('insert remembers statements by the set of given columns, never the val
     assert.equal(many!.note, null);
     // And a later row that does give the column is not sent through the hidden row's statement.
     assert.equal((await repo.insert({ name: 'h', size: 8, note: 'shown' })).note, 'shown');
+  });
+
+  it('remembers a statement for the columns as first read, even when a getter answers differently the next time', async () => {
+    const repo = new Repository(db, gadgets);
+    let reads = 0;
+    const shifting = Object.defineProperty({ name: 'first' }, 'note', { enumerable: true, get: () => (reads++ === 0 ? undefined : 'later') });
+    assert.equal((await repo.insert(shifting)).note, null, 'note was not given when the columns were read');
+    // A row giving only name must get a statement for name alone.
+    assert.equal((await repo.insert({ name: 'plain' })).name, 'plain');
   });
 
   it('tells apart sets of columns beyond the 31st', async () => {
