@@ -92,9 +92,12 @@ const SCALARS: Record<ScalarKind, ScalarEncoder> = {
   date: (value, location, prefix) => {
     const match = typeof value === 'string' ? DATE.exec(value) : null;
     if (!match) fail(location, prefix, `expected a date as 'YYYY-MM-DD', got ${describe(value)}`);
-    // Date.UTC rolls 2023-02-30 over to March; a real day maps back to itself.
+    // Date.UTC rolls 2023-02-30 over to March; a real day maps back to itself. The year is set on its own:
+    // Date.UTC reads years 0-99 as 1900-1999, which refused every date of the first century.
     const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    const parsed = new Date(Date.UTC(year, month - 1, day));
+    if (year === 0) fail(location, prefix, `${describe(value)} is not a calendar date: there is no year 0 (1 BC is written with BC)`);
+    const parsed = new Date(Date.UTC(2000, month - 1, day));
+    parsed.setUTCFullYear(year, month - 1, day);
     if (parsed.getUTCFullYear() !== year || parsed.getUTCMonth() !== month - 1 || parsed.getUTCDate() !== day) {
       fail(location, prefix, `${describe(value)} is not a calendar date`);
     }

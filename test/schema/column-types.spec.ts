@@ -95,6 +95,15 @@ describe('column types round trip through the repository', () => {
     assert.deepEqual((await orderRepo.find({ where: { due: { between: ['2024-01-01', '2024-12-31'] } } })).map((order) => order.id), [row.id]);
   });
 
+  it('takes DATE values of the first century, as the server stores them', async () => {
+    const customer = await customerRepo.insert({ name: 'Ann' });
+    for (const due of ['0001-01-01', '0050-06-15', '0099-12-31', '0004-02-29']) {
+      const row = await orderRepo.insert({ customer: customer.id, quantity: 1, weight: 1, due });
+      assert.equal(row.due, due);
+      assert.equal((await orderRepo.findById(row.id))!.due, due);
+    }
+  });
+
   it('checks range, length, enum membership and calendar dates before any SQL', async () => {
     const customer = await customerRepo.insert({ name: 'Bob' });
     const base = { customer: customer.id, quantity: 1, weight: 1 };
@@ -108,6 +117,8 @@ describe('column types round trip through the repository', () => {
     await refused(() => orderRepo.insert({ ...base, weight: Number.NaN }), 'weight', /finite/);
     await refused(() => orderRepo.insert({ ...base, due: '2023-02-29' }), 'due', /not a calendar date/);
     await refused(() => orderRepo.insert({ ...base, due: '29/02/2024' }), 'due', /YYYY-MM-DD/);
+    await refused(() => orderRepo.insert({ ...base, due: '0003-02-29' }), 'due', /not a calendar date/);
+    await refused(() => orderRepo.insert({ ...base, due: '0000-01-01' }), 'due', /no year 0/);
     await refused(() => orderRepo.insert({ ...base, status: 'lost' as 'open' }), 'status', /"lost" is not one of "open", "shipped", "it's done"/);
     await refused(() => orderRepo.find({ where: { status: 'lost' as 'open' } }), 'status', /not one of/);
     await refused(() => customerRepo.insert({ name: 'Grace' + 'x' }), 'name', /6 characters, more than the column's 5/);
