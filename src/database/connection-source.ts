@@ -20,6 +20,12 @@ export interface ConnectionSource {
    * aborting the open transaction for every statement after it.
    */
   readonly statementProtocol?: TransactionProtocol;
+  /**
+   * Set when the source has one connection: a transaction that holds it
+   * leaves none for an independent one (`propagation: 'requiresNew'`), which
+   * is refused rather than left waiting for its own caller.
+   */
+  readonly oneConnection?: boolean;
   /** Called as the database closes, before its pool ends: gives back any connection the source still holds. */
   end?(): void;
 }

@@ -23,6 +23,7 @@ export class PinnedConnection implements ConnectionSource {
   private savepoints = 0;
   private lost: unknown;
   private returned = false;
+  readonly oneConnection = true;
   /** Statements outside any owned transaction take turns too, so one savepoint name serves them all. */
   readonly statementProtocol = nestedProtocol('test_statement');
 

@@ -51,6 +51,14 @@ export function joinOrOwn<T>(
       if (!active) throw new ConfigurationError('propagation', '"mandatory" requires an active transaction, and there is none');
       return join(active, resolved, callback);
     case 'requiresNew':
+      if (active && db.connections.oneConnection) {
+        // The surrounding transaction holds the only connection until it ends, and it waits for this one.
+        throw new UnsupportedFeatureError(
+          "propagation 'requiresNew' inside a transaction is not supported in a test transaction (nestjs-cockroachdb/testing): " +
+            'it has one connection, which the surrounding transaction holds, so the new one would wait for it forever. ' +
+            "Test this path on committed rows (without beginTestTransaction), or run it with propagation 'required' under test.",
+        );
+      }
       return runOutsideTransaction(db, () => own(db, resolved, callback));
     case 'required':
       return active ? join(active, resolved, callback) : own(db, resolved, callback);

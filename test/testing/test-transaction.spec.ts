@@ -117,6 +117,27 @@ describe('an owned transaction inside the test transaction is a savepoint', { ti
   });
 });
 
+describe("propagation 'requiresNew' in a test transaction", { timeout: 20_000 }, () => {
+  it('is refused inside a transaction with UnsupportedFeatureError, instead of waiting for the connection its caller holds', async () => {
+    await assert.rejects(
+      db.transaction(async () => {
+        await db.query("INSERT INTO notes VALUES (1, 'outer')");
+        await db.transaction(() => db.query("INSERT INTO notes VALUES (2, 'inner')"), { propagation: 'requiresNew' });
+      }),
+      (error: unknown) => error instanceof UnsupportedFeatureError && /requiresNew.*test transaction.*one connection/.test(error.message),
+    );
+    assert.deepEqual(await visibleIds(), [], 'the outer transaction was undone, and the inner never ran');
+    await db.query("INSERT INTO notes VALUES (3, 'after')");
+    assert.deepEqual(await visibleIds(), ['3'], 'the test transaction goes on');
+  });
+
+  it('runs outside any transaction as an owned transaction of its own (a savepoint)', async () => {
+    await db.transaction(() => db.query("INSERT INTO notes VALUES (4, 'alone')"), { propagation: 'requiresNew' });
+    assert.deepEqual(await visibleIds(), ['4']);
+    assert.equal(await committedNotes(), 0);
+  });
+});
+
 describe('owned transactions that run at the same time take turns on the pinned connection', { timeout: 20_000 }, () => {
   it('never interleaves their statements, nor a plain query, inside another owner’s savepoint', async () => {
     const owner = (id: number) =>
