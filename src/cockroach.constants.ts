@@ -1,5 +1,5 @@
 import { CockroachDatabase } from './database/cockroach-database.service.js';
-import { DEFAULT_CONNECTION_NAME } from './database/connection-name.js';
+import { DEFAULT_CONNECTION_NAME } from './connection/connection-name.js';
 import type { AnyTable } from './schema/table.definition.js';
 
 export { DEFAULT_CONNECTION_NAME };

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Migration } from 'node-pg-migrate';
 import { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { Dialect } from '../database/server-info.js';
+import type { Dialect } from '../connection/server-info.js';
 import type { RunMigrationsOptions } from '../migrations/migrations.options.js';
 import { migrationStatus, revertLastMigration, runMigrations } from '../migrations/migration.runner.js';
 import { migrationFromTables } from '../migrations/migration.template.js';

@@ -13,18 +13,18 @@ import {
   type ResolvedTransactionOptions,
   type TransactionOptions,
 } from '../transaction/transaction-options.js';
-import { ConnectionPool } from './connection.pool.js';
-import type { PoolStats } from './pool-stats.js';
+import { ConnectionPool } from '../connection/connection.pool.js';
+import type { PoolStats } from '../connection/pool-stats.js';
 import { CockroachError, ConnectionLostError } from '../errors.js';
-import type { ConnectionSource } from './connection-source.js';
-import { isConnectionFailure } from './connection-failure.js';
-import { isSingleStatement, provedNotRun, watchParses, type ParseWatch } from './unrun-statement.js';
+import type { ConnectionSource } from '../connection/connection-source.js';
+import { isConnectionFailure } from '../connection/connection-failure.js';
+import { isSingleStatement, provedNotRun, watchParses, type ParseWatch } from '../connection/unrun-statement.js';
 import { resolveOptions, type ResolvedCockroachOptions } from './options.resolver.js';
-import type { Dialect, ServerInfo } from './server-info.js';
-import type { SqlQuery } from './sql.template.js';
-import { connectAtStartup } from './startup-connect.js';
-import { destroyConnection, statementLimits, type StatementLimit, type StatementLimits } from './statement-deadline.js';
-import { createStatementObserver, type StatementObserver } from './statement-observer.js';
+import type { Dialect, ServerInfo } from '../connection/server-info.js';
+import type { SqlQuery } from '../connection/sql.template.js';
+import { connectAtStartup } from '../connection/startup-connect.js';
+import { destroyConnection, statementLimits, type StatementLimit, type StatementLimits } from '../connection/statement-deadline.js';
+import { createStatementObserver, type StatementObserver } from '../connection/statement-observer.js';
 import { StatementTimeoutError } from '../errors.js';
 import { loadOpenTelemetry } from '../telemetry/opentelemetry.loader.js';
 

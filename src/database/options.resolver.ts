@@ -2,7 +2,7 @@ import type { ClientConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { optionKeys, refuseUnknownKeys } from '../common/option-keys.js';
 import { ConfigurationError } from '../errors.js';
-import { DEFAULT_CONNECTION_NAME } from './connection-name.js';
+import { DEFAULT_CONNECTION_NAME } from '../connection/connection-name.js';
 import type {
   CockroachConnectRetryOptions,
   CockroachOptions,
@@ -13,7 +13,7 @@ import type {
 } from '../interfaces/cockroach-options.interface.js';
 import { resolveMigrationsOptions, type ResolvedMigrationsOptions } from '../migrations/migrations.options.js';
 import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
-import { DEFAULT_CONTROL_TIMEOUT_MS } from './statement-deadline.js';
+import { DEFAULT_CONTROL_TIMEOUT_MS } from '../connection/statement-deadline.js';
 
 
 /** Where a connection goes, minus the secret: safe to print. */

@@ -1,6 +1,6 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { PoolStats } from '../database/pool-stats.js';
-import type { Dialect } from '../database/server-info.js';
+import type { PoolStats } from '../connection/pool-stats.js';
+import type { Dialect } from '../connection/server-info.js';
 
 export interface DatabaseHealth {
   status: 'up' | 'down';

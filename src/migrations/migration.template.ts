@@ -1,4 +1,4 @@
-import type { Dialect } from '../database/server-info.js';
+import type { Dialect } from '../connection/server-info.js';
 import { createTableStatements, dropTablesStatement } from '../schema/table.ddl.js';
 import type { AnyTable } from '../schema/table.definition.js';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { SqlQuery } from '../database/sql.template.js';
-import type { Dialect } from '../database/server-info.js';
+import type { SqlQuery } from '../connection/sql.template.js';
+import type { Dialect } from '../connection/server-info.js';
 import { ValidationError } from '../errors.js';
 import { paramType } from '../schema/column.sql.js';
 import type { ColumnSpec } from '../schema/column.types.js';

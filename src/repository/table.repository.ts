@@ -1,5 +1,5 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { SqlQuery } from '../database/sql.template.js';
+import type { SqlQuery } from '../connection/sql.template.js';
 import { TransactionRequiredError, ValidationError } from '../errors.js';
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 import type { AnyTable } from '../schema/table.definition.js';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlQuery } from '../database/sql.template.js';
+import type { SqlQuery } from '../connection/sql.template.js';
 import { ValidationError } from '../errors.js';
 import { paramType } from '../schema/column.sql.js';
 import type { ColumnSpec, NumericKind } from '../schema/column.types.js';

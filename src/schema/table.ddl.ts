@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { Dialect } from '../database/server-info.js';
+import type { Dialect } from '../connection/server-info.js';
 import { sqlLiteral, sqlType } from './column.sql.js';
 import type { ColumnSpec } from './column.types.js';
 import type { AnyTable, TableIndex } from './table.definition.js';

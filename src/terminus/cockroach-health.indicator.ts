@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { getDatabaseToken } from '../cockroach.constants.js';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import { scrubSecret } from '../database/secret.scrubber.js';
+import { scrubSecret } from '../connection/secret.scrubber.js';
 import { ConfigurationError } from '../errors.js';
 
 export interface CockroachPingCheckOptions {

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { PoolClient, QueryResult } from 'pg';
 import { CockroachDatabase } from '../database/cockroach-database.service.js';
-import { ConnectionPool } from '../database/connection.pool.js';
-import type { ConnectionSource } from '../database/connection-source.js';
+import { ConnectionPool } from '../connection/connection.pool.js';
+import type { ConnectionSource } from '../connection/connection-source.js';
 import { resolveOptions } from '../database/options.resolver.js';
-import { parseServerVersion } from '../database/server-info.js';
+import { parseServerVersion } from '../connection/server-info.js';
 import { CockroachError } from '../errors.js';
 import { nestedProtocol, type TransactionProtocol } from '../transaction/transaction-statements.js';
 

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { ConnectionSource } from '../database/connection-source.js';
+import type { ConnectionSource } from '../connection/connection-source.js';
 import { CockroachError } from '../errors.js';
 import { nestedProtocol, type TransactionProtocol } from '../transaction/transaction-statements.js';
 

@@ -1,5 +1,5 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import { DEFAULT_CONNECTION_NAME } from '../database/connection-name.js';
+import { DEFAULT_CONNECTION_NAME } from '../connection/connection-name.js';
 import { CockroachError, ConfigurationError } from '../errors.js';
 import { boundDatabase } from './application-binding.js';
 

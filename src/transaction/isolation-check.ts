@@ -1,5 +1,5 @@
 import type { QueryResult } from 'pg';
-import type { ServerInfo } from '../database/server-info.js';
+import type { ServerInfo } from '../connection/server-info.js';
 import { UnsupportedFeatureError } from '../errors.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 

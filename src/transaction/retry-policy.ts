@@ -1,4 +1,4 @@
-import type { Dialect } from '../database/server-info.js';
+import type { Dialect } from '../connection/server-info.js';
 
 /** SQLSTATE of an error or of any error in its `cause` chain. */
 function sqlStates(error: unknown): string[] {

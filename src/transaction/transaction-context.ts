@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PoolClient } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { StatementLimits } from '../database/statement-deadline.js';
-import type { StatementAnswer } from '../database/statement-answer.js';
+import type { StatementLimits } from '../connection/statement-deadline.js';
+import type { StatementAnswer } from '../connection/statement-answer.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 
 /**

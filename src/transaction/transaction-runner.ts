@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PoolClient, QueryResult } from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import { isConnectionFailure } from '../database/connection-failure.js';
-import { statementLimits, type StatementLimits } from '../database/statement-deadline.js';
-import { StatementAnswer } from '../database/statement-answer.js';
+import { isConnectionFailure } from '../connection/connection-failure.js';
+import { statementLimits, type StatementLimits } from '../connection/statement-deadline.js';
+import { StatementAnswer } from '../connection/statement-answer.js';
 import {
   AmbiguousCommitError,
   DatabaseClosingError,

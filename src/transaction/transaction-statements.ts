@@ -1,4 +1,4 @@
-import type { ServerInfo } from '../database/server-info.js';
+import type { ServerInfo } from '../connection/server-info.js';
 import type { ResolvedTransactionOptions, RetryStrategy } from './transaction-options.js';
 
 /**

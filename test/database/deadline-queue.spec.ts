@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DeadlineQueue } from '../../src/database/statement-deadline.js';
+import { DeadlineQueue } from '../../src/connection/statement-deadline.js';
 
 /**
  * The client-side statement deadlines share one timer per length. These run
@@ -57,7 +57,7 @@ describe('DeadlineQueue: every statement under one timer', () => {
 
   it('does not keep the process alive by itself (a statement in flight holds its socket instead)', async () => {
     const { spawnSync } = await import('node:child_process');
-    const moduleUrl = new URL('../../src/database/statement-deadline.js', import.meta.url).href;
+    const moduleUrl = new URL('../../src/connection/statement-deadline.js', import.meta.url).href;
     const script = `import { DeadlineQueue } from ${JSON.stringify(moduleUrl)}; new DeadlineQueue(60_000).watch(() => {}); console.log('armed');`;
     const started = performance.now();
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });

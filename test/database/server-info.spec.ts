@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseServerVersion } from '../../src/database/server-info.js';
+import { parseServerVersion } from '../../src/connection/server-info.js';
 
 describe('server version detection', () => {
   it('recognises CockroachDB and its version', () => {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { CockroachDatabase, UnsupportedFeatureError } from '../../src/index.js';
-import { parseServerVersion } from '../../src/database/server-info.js';
+import { parseServerVersion } from '../../src/connection/server-info.js';
 import { checkIsolation, checkIsolationSupported } from '../../src/transaction/isolation-check.js';
 import { resolveTransactionOptions } from '../../src/transaction/transaction-options.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CockroachDatabase, ConnectionError } from '../../src/index.js';
-import { parseServerVersion, UnrecognisedServerError } from '../../src/database/server-info.js';
+import { parseServerVersion, UnrecognisedServerError } from '../../src/connection/server-info.js';
 import { CapturedLogger } from '../support/captured-logger.js';
 import { createTestDatabase, withDatabase, type TestDatabase } from '../support/test-database.js';
 

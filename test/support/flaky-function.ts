@@ -1,4 +1,4 @@
-import { parseServerVersion } from '../../src/database/server-info.js';
+import { parseServerVersion } from '../../src/connection/server-info.js';
 import type { TestDatabase } from './test-database.js';
 
 /**

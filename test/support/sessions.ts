@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { parseServerVersion } from '../../src/database/server-info.js';
+import { parseServerVersion } from '../../src/connection/server-info.js';
 import type { TestDatabase } from './test-database.js';
 
 /**

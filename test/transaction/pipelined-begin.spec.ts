@@ -3,7 +3,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CockroachDatabase } from '../../src/index.js';
-import type { ConnectionSource } from '../../src/database/connection-source.js';
+import type { ConnectionSource } from '../../src/connection/connection-source.js';
 import { resolveTransactionOptions } from '../../src/transaction/transaction-options.js';
 import { topLevelProtocol } from '../../src/transaction/transaction-statements.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult } from 'pg';
-import type { CockroachDatabase } from './cockroach-database.service.js';
+import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import type { StatementLimit } from './statement-deadline.js';
 
 /**
