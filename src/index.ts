@@ -82,6 +82,6 @@ export { createTables, dropTables, createTableStatements, dropTablesStatement } 
 export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection.js';
 export { Repository } from './repository/table.repository.js';
 export { runMigrations } from './migrations/migration.runner.js';
-export type { MigrationsOptions, RunMigrationsOptions } from './migrations/migrations.options.js';
+export type { MigrationsOptions, RunMigrationsOptions } from './common/migrations.options.js';
 export type * from './repository/repository.types.js';
 export { DatabaseExceptionFilter } from './http/database-exception.filter.js';

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Migration } from 'node-pg-migrate';
 import { CockroachDatabase } from '../database/cockroach-database.service.js';
 import type { Dialect } from '../connection/server-info.js';
-import type { RunMigrationsOptions } from '../migrations/migrations.options.js';
+import type { RunMigrationsOptions } from '../common/migrations.options.js';
 import { migrationStatus, revertLastMigration, runMigrations } from '../migrations/migration.runner.js';
 import { migrationFromTables } from '../migrations/migration.template.js';
 import { Table, type AnyTable } from '../schema/table.definition.js';

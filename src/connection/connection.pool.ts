@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Pool, PoolClient } from 'pg';
 import { DatabaseClosingError } from '../errors.js';
 import { createTypeParsers } from './int8.parsers.js';
-import type { ResolvedCockroachOptions } from '../database/options.resolver.js';
+import type { ResolvedConnectionOptions } from './connection-options.js';
 import type { PoolStats } from './pool-stats.js';
 import { scrubSecret } from './secret.scrubber.js';
 import { destroyConnection } from './statement-deadline.js';
@@ -33,7 +33,7 @@ export class ConnectionPool {
   private readonly waiters = new Set<(error: Error) => void>();
 
   constructor(
-    private readonly options: ResolvedCockroachOptions,
+    private readonly options: ResolvedConnectionOptions,
     private readonly logger: Logger,
   ) {
     this.pool = new pg.Pool({

@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConnectionError } from '../errors.js';
 import type { ConnectionPool } from './connection.pool.js';
-import type { ResolvedCockroachOptions } from '../database/options.resolver.js';
+import type { ResolvedConnectionOptions } from './connection-options.js';
 import { mentionsSecret, scrubSecret } from './secret.scrubber.js';
 import { parseServerVersion, UnrecognisedServerError, type ServerInfo } from './server-info.js';
 
@@ -96,7 +96,7 @@ class MissingDatabaseError extends Error {
  */
 export async function connectAtStartup(
   pool: ConnectionPool,
-  options: ResolvedCockroachOptions,
+  options: ResolvedConnectionOptions,
   logger: Logger,
 ): Promise<ServerInfo> {
   const { attempts, delayMs } = options.connectRetry;

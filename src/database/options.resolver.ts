@@ -1,61 +1,21 @@
-import type { ClientConfig } from 'pg';
-import { parseIntoClientConfig } from 'pg-connection-string';
 import { optionKeys, refuseUnknownKeys } from '../common/option-keys.js';
+import { resolveMigrationsOptions, type ResolvedMigrationsOptions } from '../common/migrations.options.js';
+import { describe, optionalInteger } from '../common/option-values.js';
+import { resolveConnectionOptions, type ResolvedConnectionOptions } from '../connection/connection-options.js';
 import { ConfigurationError } from '../errors.js';
-import { DEFAULT_CONNECTION_NAME } from '../connection/connection-name.js';
-import type {
-  CockroachConnectRetryOptions,
-  CockroachOptions,
-  CockroachPoolOptions,
-  Int8Mode,
-  QueryEvent,
-  SchemaCheckMode,
-} from '../interfaces/cockroach-options.interface.js';
-import { resolveMigrationsOptions, type ResolvedMigrationsOptions } from '../migrations/migrations.options.js';
+import type { CockroachOptions, SchemaCheckMode } from '../interfaces/cockroach-options.interface.js';
 import { resolveRetryOptions, type ResolvedRetryOptions } from '../transaction/transaction-options.js';
-import { DEFAULT_CONTROL_TIMEOUT_MS } from '../connection/statement-deadline.js';
 
-
-/** Where a connection goes, minus the secret: safe to print. */
-export interface ConnectionTarget {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-}
+export type { ConnectionTarget } from '../connection/connection-options.js';
 
 /** Options after defaults and validation; everything the service needs, nothing optional. */
-export interface ResolvedCockroachOptions {
-  name: string;
-  target: ConnectionTarget;
-  /** Present only so messages can be scrubbed of it. */
-  password: string | undefined;
-  /** What the `pg` client is given, URL parameters (sslmode, options, …) included. */
-  client: ClientConfig;
-  int8: Int8Mode;
-  pool: {
-    max: number;
-    min: number;
-    idleTimeoutMillis: number;
-    connectionTimeoutMillis: number;
-    maxLifetimeSeconds: number;
-    maxLifetimeJitterSeconds: number;
-  };
-  connectRetry: { attempts: number; delayMs: number };
+export interface ResolvedCockroachOptions extends ResolvedConnectionOptions {
   retry: ResolvedRetryOptions;
   shutdownTimeoutMs: number;
-  onQuery: ((event: QueryEvent) => void) | undefined;
-  statementTimeoutMs: number | undefined;
-  controlStatementTimeoutMs: number;
-  slowQueryMs: number | undefined;
   migrations: ResolvedMigrationsOptions | undefined;
   schemaCheck: SchemaCheckMode;
 }
 
-/** First keepalive probe after this long idle: well under the 4-minute idle timeout of the strictest common load balancer. */
-export const KEEPALIVE_INITIAL_DELAY_MS = 30_000;
-
-const INT8_MODES: readonly Int8Mode[] = ['string', 'bigint', 'number'];
 const SCHEMA_CHECK_MODES: readonly SchemaCheckMode[] = ['warn', 'error', 'off'];
 
 /** Every module option; any other key is a typo, refused at start-up rather than ignored. */
@@ -83,20 +43,6 @@ const OPTION_KEYS = optionKeys({
   schemaCheck: true,
 } satisfies Record<keyof CockroachOptions, true>);
 
-const POOL_KEYS = optionKeys({
-  max: true,
-  min: true,
-  idleTimeoutMillis: true,
-  connectionTimeoutMillis: true,
-  maxLifetimeSeconds: true,
-  maxLifetimeJitterSeconds: true,
-} satisfies Record<keyof CockroachPoolOptions, true>);
-
-const CONNECT_RETRY_KEYS = optionKeys({ attempts: true, delayMs: true } satisfies Record<keyof CockroachConnectRetryOptions, true>);
-
-/** pg's own default port, for a URL that names none: a URL means what it means to `psql` and `pg`. */
-const PG_DEFAULT_PORT = 5432;
-
 /**
  * Validates options once, at start-up, so a typo fails the boot with the
  * option named instead of surfacing later as a confusing driver error.
@@ -106,165 +52,17 @@ export function resolveOptions(options: CockroachOptions): ResolvedCockroachOpti
     throw new ConfigurationError('options', 'expected an object');
   }
   refuseUnknownKeys(options, OPTION_KEYS);
-  const name = options.name ?? DEFAULT_CONNECTION_NAME;
-  requireNonEmptyString('name', name);
-  if ('url' in options && options.url === undefined && options.host === undefined) {
-    // `url: process.env.DATABASE_URL` with the variable unset: fail now, not after retrying localhost for half a minute.
-    throw new ConfigurationError('url', 'is undefined and no host is given (is the environment variable that should hold it unset?); give a postgresql:// URL or a host');
-  }
-
-  const discrete = {
-    host: optionalString('host', options.host),
-    port: optionalInteger('port', options.port, 1, 65535),
-    user: optionalString('user', options.user),
-    password: optionalString('password', options.password, true),
-    database: optionalString('database', options.database),
-  };
-  const fromUrl = options.url === undefined ? {} : parseUrl(options.url);
-  if (options.ssl !== undefined && typeof options.ssl !== 'boolean' && typeof options.ssl !== 'object') {
-    throw new ConfigurationError('ssl', 'expected a boolean or a TLS options object');
-  }
-  const target: ConnectionTarget = {
-    host: fromUrl.host || discrete.host || 'localhost',
-    // A URL without a port means pg's default (PGPORT, else 5432), as it does to psql; discrete options default to CockroachDB's 26257.
-    port: Number(fromUrl.port || discrete.port || (options.url === undefined ? 26257 : pgDefaultPort())),
-    user: fromUrl.user || discrete.user || 'root',
-    database: fromUrl.database || discrete.database || 'defaultdb',
-  };
-  const password = (typeof fromUrl.password === 'string' && fromUrl.password) || discrete.password;
-  // Checked even when the URL names the application: a bad option must not pass just because it is overridden.
-  const givenApplicationName = optionalString('applicationName', options.applicationName);
-  const applicationName = fromUrl.application_name ?? givenApplicationName ?? 'nestjs-cockroachdb';
-
-  const int8 = options.int8 ?? 'string';
-  if (!INT8_MODES.includes(int8)) {
-    throw new ConfigurationError('int8', `expected one of ${INT8_MODES.map((m) => `'${m}'`).join(', ')}, got ${String(int8)}`);
-  }
-
-  const pool = options.pool ?? {};
-  if (typeof pool !== 'object' || pool === null || Array.isArray(pool)) throw new ConfigurationError('pool', 'expected an object');
-  refuseUnknownKeys(pool, POOL_KEYS, 'pool.');
-  const max = optionalInteger('pool.max', pool.max, 1, 10_000) ?? 10;
-  const min = optionalInteger('pool.min', pool.min, 0, 10_000) ?? 0;
-  if (min > max) throw new ConfigurationError('pool.min', `must not exceed pool.max (${max}), got ${min}`);
-  const maxLifetimeSeconds = optionalInteger('pool.maxLifetimeSeconds', pool.maxLifetimeSeconds, 0, 86_400 * 7) ?? 1800;
-  const maxLifetimeJitterSeconds =
-    optionalInteger('pool.maxLifetimeJitterSeconds', pool.maxLifetimeJitterSeconds, 0, maxLifetimeSeconds) ??
-    Math.floor(maxLifetimeSeconds / 10);
-
-  const statementTimeoutMs = optionalInteger('statementTimeoutMs', options.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000);
+  const connection = resolveConnectionOptions(options);
   // Without migrations the app may create its tables in a start-up hook after the check ran: no check unless asked.
   const schemaCheck = options.schemaCheck ?? (options.migrations === undefined ? 'off' : 'warn');
   if (!SCHEMA_CHECK_MODES.includes(schemaCheck)) {
     throw new ConfigurationError('schemaCheck', `expected one of ${SCHEMA_CHECK_MODES.map((m) => `'${m}'`).join(', ')}, got ${describe(schemaCheck)}`);
   }
-
-  const connectRetry = options.connectRetry ?? {};
-  if (typeof connectRetry !== 'object' || connectRetry === null || Array.isArray(connectRetry)) {
-    throw new ConfigurationError('connectRetry', 'expected an object');
-  }
-  refuseUnknownKeys(connectRetry, CONNECT_RETRY_KEYS, 'connectRetry.');
-
   return {
-    name,
-    target,
-    password,
-    client: {
-      ...fromUrl,
-      ...target,
-      password,
-      ssl: fromUrl.ssl ?? options.ssl,
-      application_name: applicationName,
-      // A start-up parameter: it holds on every connection the pool opens, from its first statement.
-      ...(statementTimeoutMs === undefined ? {} : { statement_timeout: statementTimeoutMs }),
-      // Keeps load balancers and NAT from silently dropping idle pooled
-      // connections (they forget a flow after 4–10 minutes idle), and lets the
-      // kernel notice a peer that is gone. README "Timeouts and network faults".
-      keepAlive: true,
-      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
-    },
-    int8,
-    pool: {
-      max,
-      min,
-      idleTimeoutMillis: optionalInteger('pool.idleTimeoutMillis', pool.idleTimeoutMillis, 0, 2 ** 31 - 1) ?? 30_000,
-      connectionTimeoutMillis:
-        optionalInteger('pool.connectionTimeoutMillis', pool.connectionTimeoutMillis, 0, 2 ** 31 - 1) ?? 10_000,
-      maxLifetimeSeconds,
-      maxLifetimeJitterSeconds,
-    },
-    connectRetry: {
-      attempts: optionalInteger('connectRetry.attempts', connectRetry.attempts, 1, 1000) ?? 10,
-      delayMs: optionalInteger('connectRetry.delayMs', connectRetry.delayMs, 0, 600_000) ?? 3000,
-    },
+    ...connection,
     retry: resolveRetryOptions(options.retry, undefined, 'retry.'),
     shutdownTimeoutMs: optionalInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, 0, 600_000) ?? 10_000,
-    onQuery: optionalFunction('onQuery', options.onQuery),
-    statementTimeoutMs,
-    controlStatementTimeoutMs:
-      optionalInteger('controlStatementTimeoutMs', options.controlStatementTimeoutMs, 1, 2 ** 31 - 1) ?? DEFAULT_CONTROL_TIMEOUT_MS,
-    slowQueryMs: optionalInteger('slowQueryMs', options.slowQueryMs, 0, 2 ** 31 - 1),
     migrations: options.migrations === undefined ? undefined : resolveMigrationsOptions(options.migrations, 'migrations.'),
     schemaCheck,
   };
-}
-
-function pgDefaultPort(): number {
-  const fromEnvironment = Number(process.env.PGPORT);
-  return Number.isInteger(fromEnvironment) && fromEnvironment > 0 && fromEnvironment <= 65535 ? fromEnvironment : PG_DEFAULT_PORT;
-}
-
-/** Reads a connection string with `pg`'s own parser, so `sslmode`, `sslrootcert` and `options` mean what they mean to `pg`. */
-function parseUrl(url: unknown): ClientConfig {
-  requireNonEmptyString('url', url);
-  if (!/^postgres(ql)?:\/\//i.test(url)) {
-    // The string may hold a password: never echo it back.
-    throw new ConfigurationError('url', 'expected a postgresql:// connection string');
-  }
-  let config: ClientConfig;
-  try {
-    config = parseIntoClientConfig(url);
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
-    throw new ConfigurationError('url', `could not be read (${reason}), e.g. an sslrootcert file that does not exist`);
-  }
-  const port = config.port === undefined || String(config.port) === '' ? undefined : Number(config.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-    throw new ConfigurationError('url', 'the port must be an integer from 1 to 65535');
-  }
-  return { ...config, port };
-}
-
-/** `secret`: the value is a password, so the message gives only its type, never the value. */
-function requireNonEmptyString(option: string, value: unknown, secret = false): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ConfigurationError(option, `expected a non-empty string, got ${secret ? typeof value : describe(value)}`);
-  }
-}
-
-function optionalString(option: string, value: unknown, secret = false): string | undefined {
-  if (value === undefined) return undefined;
-  requireNonEmptyString(option, value, secret);
-  return value;
-}
-
-function optionalInteger(option: string, value: unknown, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(option, `expected an integer from ${min} to ${max}, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function optionalFunction<T>(option: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'expected a function');
-  return value;
-}
-
-/** Describes a bad value without printing it whole (it could be a secret). */
-export function describe(value: unknown): string {
-  if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
-  if (value === null) return 'null';
-  return typeof value;
 }

@@ -1,7 +1,7 @@
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import type { FactoryProvider, ModuleMetadata, Type } from '@nestjs/common';
-import type { MigrationsOptions } from '../migrations/migrations.options.js';
-import type { RetryOptions } from '../transaction/transaction-options.js';
+import type { MigrationsOptions } from '../common/migrations.options.js';
+import type { RetryOptions } from './transaction-options.interface.js';
 
 /** How INT8 (CockroachDB's `INT`) values come back from queries. */
 export type Int8Mode = 'string' | 'bigint' | 'number';

@@ -13,7 +13,7 @@ import {
   type AppliedMigration,
   type MigrationTables,
 } from './migration.tables.js';
-import { resolveMigrationsOptions, type ResolvedMigrationsOptions, type RunMigrationsOptions } from './migrations.options.js';
+import { resolveMigrationsOptions, type ResolvedMigrationsOptions, type RunMigrationsOptions } from '../common/migrations.options.js';
 
 const { escapeLiteral } = pg;
 const logger = new Logger('CockroachMigrations');

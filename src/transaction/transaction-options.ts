@@ -1,80 +1,18 @@
 import { optionKeys, refuseUnknownKeys } from '../common/option-keys.js';
+import { optionalBoolean, optionalFunction, optionalInteger, optionalOneOf } from '../common/option-values.js';
 import { ConfigurationError } from '../errors.js';
+import type {
+  IsolationLevel,
+  Propagation,
+  RetryInfo,
+  RetryOptions,
+  RetryStrategy,
+  TransactionOptions,
+  TransactionPriority,
+} from '../interfaces/transaction-options.interface.js';
+
+export type { IsolationLevel, Propagation, RetryInfo, RetryOptions, RetryStrategy, TransactionOptions, TransactionPriority };
 import { parseAsOfSystemTime, type AsOfSystemTime } from './as-of-system-time.js';
-
-export type TransactionPriority = 'low' | 'normal' | 'high';
-export type IsolationLevel = 'serializable' | 'read committed';
-/**
- * - `required` (default): join the active transaction, or start one.
- * - `requiresNew`: always start an independent transaction on another connection.
- * - `mandatory`: join the active transaction; throw if there is none.
- * - `never`: throw if a transaction is active.
- */
-export type Propagation = 'required' | 'requiresNew' | 'mandatory' | 'never';
-/**
- * - `savepoint`: CockroachDB's client-side retry protocol (`SAVEPOINT cockroach_restart`).
- * - `restart`: `ROLLBACK`, back off, `BEGIN` afresh (what PostgreSQL needs).
- * - `auto` (default): `savepoint` on CockroachDB, `restart` on PostgreSQL.
- */
-export type RetryStrategy = 'auto' | 'savepoint' | 'restart';
-
-export interface RetryInfo {
-  /** The attempt that failed, from 1. */
-  attempt: number;
-  error: unknown;
-  /** The pause before the next attempt (0: re-run at once through the savepoint). */
-  delayMs: number;
-  strategy: 'savepoint' | 'restart';
-}
-
-/** Module-wide defaults for transactions (`forRoot({ retry })`), each overridable per call. */
-export interface RetryOptions {
-  /** Total attempts, the first included. Default `10`. */
-  maxAttempts?: number;
-  strategy?: RetryStrategy;
-  /**
-   * The least backoff before the first delayed retry (ms); a failed attempt
-   * that took longer sets the base instead. Doubles each time, with full
-   * jitter. Default `100`, the base of CockroachDB's documented retry loop;
-   * `bench/README.md` has the measurements behind it.
-   */
-  initialDelayMs?: number;
-  /** Backoff cap (ms). Default `2000`. */
-  maxDelayMs?: number;
-  /**
-   * Savepoint protocol only: retries re-run at once through
-   * `ROLLBACK TO SAVEPOINT`, keeping the transaction's place (and locks),
-   * this many times before backing off with a full `ROLLBACK`. Default `1`.
-   */
-  immediateRetries?: number;
-  /** Called before every retry. */
-  onRetry?: (info: RetryInfo) => void;
-  /**
-   * A deadline for the whole transaction, all attempts together (ms): once it
-   * has passed the owner stops retrying, rolls back and throws
-   * `TransactionTimeoutError` (nothing committed). Checked between attempts;
-   * a single attempt is bounded by `statementTimeoutMs`. Default: none.
-   */
-  timeoutMs?: number;
-}
-
-export interface TransactionOptions extends RetryOptions {
-  /** `BEGIN … PRIORITY`; CockroachDB only (ignored, logged once, on PostgreSQL). */
-  priority?: TransactionPriority;
-  /**
-   * A historical, read-only transaction: a `Date`, a negative interval
-   * (`'-10s'`, `'-1m30s'`) or `'follower_read_timestamp()'`.
-   */
-  asOfSystemTime?: Date | string;
-  readOnly?: boolean;
-  /** Default `'serializable'`. */
-  isolation?: IsolationLevel;
-  propagation?: Propagation;
-  /** The named connection to use; default the default connection. */
-  connection?: string;
-  /** This transaction's statement timeout (ms), in place of the module's `statementTimeoutMs` (`SET LOCAL statement_timeout`). */
-  statementTimeoutMs?: number;
-}
 
 export interface ResolvedRetryOptions {
   maxAttempts: number;
@@ -147,13 +85,13 @@ export function resolveRetryOptions(
   if (prefix) refuseUnknownKeys(options, RETRY_OPTION_NAMES, prefix);
   const name = (key: string) => `${prefix}${key}`;
   return {
-    maxAttempts: integer(name('maxAttempts'), options.maxAttempts, 1, 1000) ?? base.maxAttempts,
-    strategy: oneOf(name('strategy'), options.strategy, STRATEGIES) ?? base.strategy,
-    initialDelayMs: integer(name('initialDelayMs'), options.initialDelayMs, 0, 60_000) ?? base.initialDelayMs,
-    maxDelayMs: integer(name('maxDelayMs'), options.maxDelayMs, 0, 600_000) ?? base.maxDelayMs,
-    immediateRetries: integer(name('immediateRetries'), options.immediateRetries, 0, 1000) ?? base.immediateRetries,
-    onRetry: fn(name('onRetry'), options.onRetry) ?? base.onRetry,
-    timeoutMs: integer(name('timeoutMs'), options.timeoutMs, 1, 2 ** 31 - 1) ?? base.timeoutMs,
+    maxAttempts: optionalInteger(name('maxAttempts'), options.maxAttempts, 1, 1000, String) ?? base.maxAttempts,
+    strategy: optionalOneOf(name('strategy'), options.strategy, STRATEGIES) ?? base.strategy,
+    initialDelayMs: optionalInteger(name('initialDelayMs'), options.initialDelayMs, 0, 60_000, String) ?? base.initialDelayMs,
+    maxDelayMs: optionalInteger(name('maxDelayMs'), options.maxDelayMs, 0, 600_000, String) ?? base.maxDelayMs,
+    immediateRetries: optionalInteger(name('immediateRetries'), options.immediateRetries, 0, 1000, String) ?? base.immediateRetries,
+    onRetry: optionalFunction(name('onRetry'), options.onRetry) ?? base.onRetry,
+    timeoutMs: optionalInteger(name('timeoutMs'), options.timeoutMs, 1, 2 ** 31 - 1, String) ?? base.timeoutMs,
   };
 }
 
@@ -168,9 +106,7 @@ export function resolveTransactionOptions(
   const retry = resolveRetryOptions(options ?? {}, defaults);
   const given = options ?? {};
   refuseUnknownKeys(given, TRANSACTION_OPTION_NAMES);
-  if (given.readOnly !== undefined && typeof given.readOnly !== 'boolean') {
-    throw new ConfigurationError('readOnly', 'expected a boolean');
-  }
+  optionalBoolean('readOnly', given.readOnly);
   if (given.connection !== undefined && (typeof given.connection !== 'string' || given.connection === '')) {
     throw new ConfigurationError('connection', 'expected a connection name');
   }
@@ -180,33 +116,12 @@ export function resolveTransactionOptions(
   }
   return {
     ...retry,
-    priority: oneOf('priority', given.priority, PRIORITIES),
+    priority: optionalOneOf('priority', given.priority, PRIORITIES),
     asOfSystemTime,
     readOnly: given.readOnly ?? asOfSystemTime !== undefined,
-    isolation: oneOf('isolation', given.isolation, ISOLATIONS) ?? 'serializable',
-    propagation: oneOf('propagation', given.propagation, PROPAGATIONS) ?? 'required',
+    isolation: optionalOneOf('isolation', given.isolation, ISOLATIONS) ?? 'serializable',
+    propagation: optionalOneOf('propagation', given.propagation, PROPAGATIONS) ?? 'required',
     connection: given.connection,
-    statementTimeoutMs: integer('statementTimeoutMs', given.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000),
+    statementTimeoutMs: optionalInteger('statementTimeoutMs', given.statementTimeoutMs, 1, 2 ** 31 - 1 - 1000, String),
   };
-}
-
-function integer(option: string, value: unknown, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(option, `expected an integer from ${min} to ${max}, got ${String(value)}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) {
-    throw new ConfigurationError(option, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`);
-  }
-  return value as T;
-}
-
-function fn<T>(option: string, value: T | undefined): T | undefined {
-  if (value !== undefined && typeof value !== 'function') throw new ConfigurationError(option, 'expected a function');
-  return value;
 }

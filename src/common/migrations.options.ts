@@ -1,4 +1,4 @@
-import { optionKeys, refuseUnknownKeys } from '../common/option-keys.js';
+import { optionKeys, refuseUnknownKeys } from './option-keys.js';
 import { ConfigurationError } from '../errors.js';
 
 /** `CockroachModule.forRoot({ migrations })`: where the migrations are and whether to apply them at start-up. */
