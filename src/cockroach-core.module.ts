@@ -68,7 +68,7 @@ export class CockroachCoreModule {
     // Binds this application's @Transactional instances to this database (never another application's).
     const bindingProvider: Provider = {
       provide: `${String(getOptionsToken(name))}:binding`,
-      useFactory: (db: CockroachDatabase, modules: ModulesContainer) => new ApplicationBinding(db, modules),
+      useFactory: (db: CockroachDatabase, modules: ModulesContainer) => new ApplicationBinding(db.host, modules),
       inject: [getDatabaseToken(name), ModulesContainer],
     };
     const schemaCheck: Provider = {

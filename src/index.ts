@@ -1,6 +1,6 @@
 export { CockroachModule } from './cockroach.module.js';
 export { getDatabaseToken, DEFAULT_CONNECTION_NAME } from './cockroach.constants.js';
-export { InjectDatabase } from './common/cockroach.decorators.js';
+export { InjectDatabase } from './cockroach.decorators.js';
 export { CockroachDatabase, type QueryResult } from './database/cockroach-database.service.js';
 export type { PoolStats } from './connection/pool-stats.js';
 export type { Dialect, ServerInfo, ServerVersion, ServerCapabilities } from './connection/server-info.js';
@@ -9,7 +9,7 @@ export { checkDatabaseHealth, type DatabaseHealth } from './health/database-heal
 export * from './errors.js';
 export type * from './interfaces/cockroach-options.interface.js';
 export { Transactional } from './transaction/transactional.decorator.js';
-export { afterCommit, runTransaction, type Transaction, type TransactionCallback } from './transaction/transaction-api.js';
+export { afterCommit, runTransaction, type Transaction, type TransactionCallback } from './database/transaction-api.js';
 export type {
   TransactionOptions,
   TransactionPriority,
@@ -21,7 +21,7 @@ export type {
 } from './transaction/transaction-options.js';
 export type { TransactionStats } from './database/cockroach-database.service.js';
 export { getRepositoryToken } from './cockroach.constants.js';
-export { InjectRepository } from './common/cockroach.decorators.js';
+export { InjectRepository } from './cockroach.decorators.js';
 export {
   uuidKey,
   rowId,

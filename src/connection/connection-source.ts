@@ -1,5 +1,4 @@
 import type { PoolClient } from 'pg';
-import type { TransactionProtocol } from '../transaction/transaction-statements.js';
 
 /**
  * Where the transaction engine and `db.query` get their connections. The pool
@@ -28,4 +27,25 @@ export interface ConnectionSource {
   readonly oneConnection?: boolean;
   /** Called as the database closes, before its pool ends: gives back any connection the source still holds. */
   end?(): void;
+}
+
+/**
+ * The statements that frame one owned transaction, chosen once before its
+ * first attempt: BEGIN/COMMIT on a connection of its own, a savepoint on a
+ * connection that already holds a transaction open (the testing kit).
+ */
+export interface TransactionProtocol {
+  readonly begin: string;
+  readonly commit: string;
+  readonly rollback: string;
+  /** Undoes an attempt but keeps the transaction open (and its place in line); `undefined` when a retry must roll back and begin afresh. */
+  readonly restart: string | undefined;
+  /** A failed `commit` ends the transaction (plain COMMIT); a failed RELEASE leaves it open to roll back. */
+  readonly failedCommitEnds: boolean;
+  /**
+   * The body's first statement may go out right behind `begin`, before its
+   * answer (see `pipelinesBegin` in transaction-statements.ts): `begin` can only fail with the connection,
+   * or leave a transaction open (and aborted) behind it.
+   */
+  readonly pipelinesBegin: boolean;
 }

@@ -124,6 +124,11 @@ export class ConnectionPool {
     client.release(discard || this.isExpired(client) || this.isClosed(client));
   }
 
+  /** `pool.max`: the most connections open at once. */
+  get maxConnections(): number {
+    return this.options.pool.max;
+  }
+
   stats(): PoolStats {
     return {
       total: this.pool.totalCount,

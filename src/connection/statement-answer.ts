@@ -1,5 +1,5 @@
-import type { PoolClient, QueryResult } from 'pg';
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { PoolClient } from 'pg';
+import type { StatementChannel, StatementResult } from './statement-channel.js';
 import type { StatementLimit } from './statement-deadline.js';
 
 /**
@@ -13,12 +13,12 @@ export class StatementAnswer {
   settled = false;
   failed = false;
   error: unknown;
-  result: QueryResult | QueryResult[] | undefined;
+  result: StatementResult | undefined;
   private waiting: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(db: CockroachDatabase, client: PoolClient, text: string, limit: StatementLimit | undefined) {
-    db.dispatch(client, text, [], limit, 'simple', (failed, error, result) => {
+  constructor(channel: StatementChannel, client: PoolClient, text: string, limit: StatementLimit | undefined) {
+    channel.sendWithCallback(client, text, [], limit, 'simple', (failed, error, result) => {
       this.settled = true;
       this.failed = failed;
       this.error = error;

@@ -3,7 +3,6 @@ import { runner, type MigrationBuilder, type RunnerOption } from 'node-pg-migrat
 import pg from 'pg';
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { MigrationError } from '../errors.js';
-import { activeTransaction } from '../transaction/transaction-context.js';
 import { loadMigrationFiles, type MigrationFile } from './migration-files.loader.js';
 import { acquireMigrationLease } from './migration.lease.js';
 import {
@@ -264,7 +263,7 @@ export function describeFailure(name: string, direction: 'up' | 'down', error: u
 }
 
 function refuseInsideTransaction(db: CockroachDatabase): void {
-  if (activeTransaction(db)) {
+  if (db.inTransaction) {
     throw new MigrationError('Migrations run each in a transaction of their own: call them outside any transaction of this database');
   }
 }

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { ColumnSpec } from '../schema/column.types.js';
-import { FORBIDDEN_KEYS, type AnyTable } from '../schema/table.definition.js';
+import { FORBIDDEN_KEYS } from '../schema/identifiers.js';
+import type { AnyTable } from '../schema/table.definition.js';
 
 export interface ColumnEntry {
   readonly column: string;

@@ -4,7 +4,6 @@ import { TransactionRequiredError, ValidationError } from '../errors.js';
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 import type { AnyTable } from '../schema/table.definition.js';
 import type { ColumnName, DefaultInt8Mode, InsertRow, PrimaryKeyValue, Row, RowPatch } from '../schema/table.types.js';
-import { activeTransaction } from '../transaction/transaction-context.js';
 import { buildInsert, buildInsertBatches, buildUpsert } from './insert.builder.js';
 import { wantsLock } from './lock.clause.js';
 import { buildPage, pageSize } from './page.builder.js';
@@ -135,7 +134,7 @@ export class Repository<TTable extends AnyTable, TInt8 extends Int8Mode = Defaul
 
   /** A locking read outside a transaction would release its locks before returning: refused, after the options were checked. */
   private lockable(query: SqlQuery, options: unknown): SqlQuery {
-    if (wantsLock(options) && !activeTransaction(this.db)) {
+    if (wantsLock(options) && !this.db.inTransaction) {
       throw new TransactionRequiredError(
         `Table "${this.table.name}": a locking read (lock: '${String((options as { lock: unknown }).lock)}') needs a transaction; ` +
           'call it inside @Transactional(), db.transaction() or db.runTransaction()',

@@ -1,6 +1,5 @@
 import { ValidationError } from '../errors.js';
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
-import type { AnyTable } from './table.definition.js';
 import {
   DEFAULT_SQL_EXPRESSIONS,
   type ReferentialAction,
@@ -89,7 +88,7 @@ export class Column<
    * key's type. Create the referenced table first (`createTables` runs the
    * tables in the order given).
    */
-  references(table: AnyTable, options: { onDelete?: ReferentialAction } = {}): Column<TSelect, TInput, TKind, TOptional, TPrimary> {
+  references(table: TableShape, options: { onDelete?: ReferentialAction } = {}): Column<TSelect, TInput, TKind, TOptional, TPrimary> {
     const fail = (problem: string): never => {
       throw new ValidationError(undefined, undefined, `references(${table?.name ?? String(table)}): ${problem}`);
     };
@@ -109,3 +108,24 @@ const REFERENTIAL_ACTIONS: readonly ReferentialAction[] = ['cascade', 'restrict'
 
 /** Any column, whatever its types: the constraint tables are built from. */
 export type AnyColumn = Column<ByInt8Mode, unknown, ColumnKind, boolean, boolean>;
+
+/** A table's columns by property name. */
+export type ColumnMap = Record<string, AnyColumn>;
+
+/**
+ * What columns, row types and validators need to know of a table (every
+ * `defineTable()` result is one): kept here, beside the columns, so the
+ * column and type modules do not depend on the table module that uses them.
+ */
+export interface TableShape {
+  readonly name: string;
+  readonly columns: Readonly<ColumnMap>;
+  /** Column names in definition order. */
+  readonly columnNames: readonly string[];
+  /** Primary-key column names, in definition order. */
+  readonly primaryKey: readonly string[];
+  /** The column's spec, or `undefined` for a name the table does not define. */
+  column(name: string): ColumnSpec | undefined;
+  /** The column's name in SQL. */
+  sqlName(column: string): string;
+}

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.js';
 import type { StandardSchemaV1 } from './standard-schema.types.js';
-import { FORBIDDEN_KEYS, type AnyTable } from './table.definition.js';
+import type { TableShape } from './column.builder.js';
+import { FORBIDDEN_KEYS } from './identifiers.js';
 import { encodeValue } from './value.encoder.js';
 
 export type RowShape = 'insert' | 'patch';
@@ -11,7 +12,7 @@ export type RowShape = 'insert' | 'patch';
  * keys, each value against its column, required columns, an empty patch)
  * with the same messages, but all of them at once, each at its column's path.
  */
-export function rowIssues(table: AnyTable, input: unknown, shape: RowShape): StandardSchemaV1.Issue[] {
+export function rowIssues(table: TableShape, input: unknown, shape: RowShape): StandardSchemaV1.Issue[] {
   const what = shape === 'insert' ? 'the values' : 'the patch';
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return [{ message: `${what} must be an object` }];
   if (Object.getOwnPropertySymbols(input).length > 0) return [{ message: `${what} has symbol keys` }];
@@ -51,7 +52,7 @@ export function rowIssues(table: AnyTable, input: unknown, shape: RowShape): Sta
 }
 
 /** A Standard Schema validator for one row shape of the table; the value passes through unchanged. */
-export function rowSchema<TOutput>(table: AnyTable, shape: RowShape): StandardSchemaV1<TOutput, TOutput> {
+export function rowSchema<TOutput>(table: TableShape, shape: RowShape): StandardSchemaV1<TOutput, TOutput> {
   return {
     '~standard': {
       version: 1,

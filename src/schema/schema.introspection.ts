@@ -1,4 +1,4 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { Queryable } from '../connection/queryable.js';
 
 export interface ColumnDescription {
   name: string;
@@ -22,7 +22,7 @@ export interface TableDescription {
  * The base tables of the current database's current schema, by name. Reads
  * `information_schema`, which CockroachDB and PostgreSQL both provide.
  */
-export async function listTables(db: CockroachDatabase): Promise<string[]> {
+export async function listTables(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
       WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_type = 'BASE TABLE'
@@ -32,7 +32,7 @@ export async function listTables(db: CockroachDatabase): Promise<string[]> {
 }
 
 /** A table's columns as the server sees them, or `null` when the current schema has no such table. */
-export async function describeTable(db: CockroachDatabase, name: string): Promise<TableDescription | null> {
+export async function describeTable(db: Queryable, name: string): Promise<TableDescription | null> {
   const { rows } = await db.query<{
     schema: string;
     name: string;

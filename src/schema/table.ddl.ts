@@ -1,10 +1,9 @@
 import pg from 'pg';
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { Queryable } from '../connection/queryable.js';
 import type { Dialect } from '../connection/server-info.js';
 import { sqlLiteral, sqlType } from './column.sql.js';
 import type { ColumnSpec } from './column.types.js';
 import type { AnyTable, TableIndex } from './table.definition.js';
-import { refuseDdlInTransaction } from './ddl.guard.js';
 import { encodeValue } from './value.encoder.js';
 import { UnsupportedFeatureError } from '../errors.js';
 
@@ -54,7 +53,7 @@ export function dropTablesStatement(tables: readonly AnyTable[]): string {
  * statement at a time through `db.query` (so inside a transaction when one
  * is active on PostgreSQL; refused inside one on CockroachDB). Safe to run at every start-up.
  */
-export async function createTables(db: CockroachDatabase, ...tables: AnyTable[]): Promise<void> {
+export async function createTables(db: Queryable, ...tables: AnyTable[]): Promise<void> {
   refuseDdlInTransaction(db, 'createTables');
   // Every statement is written first, so a table the server cannot have stops the call before any DDL runs.
   const statements = tables.flatMap((table) => createTableStatements(table, db.dialect));
@@ -62,7 +61,7 @@ export async function createTables(db: CockroachDatabase, ...tables: AnyTable[])
 }
 
 /** Drops the tables if they exist, in one statement. */
-export async function dropTables(db: CockroachDatabase, ...tables: AnyTable[]): Promise<void> {
+export async function dropTables(db: Queryable, ...tables: AnyTable[]): Promise<void> {
   refuseDdlInTransaction(db, 'dropTables');
   if (tables.length > 0) await db.query(dropTablesStatement(tables));
 }
@@ -109,4 +108,21 @@ function createIndexStatement(table: AnyTable, index: TableIndex, dialect: Diale
   }
   const hash = index.hash ? ` USING HASH${index.bucketCount === undefined ? '' : ` WITH (bucket_count = ${index.bucketCount})`}` : '';
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${name} ON ${target} (${columns})${hash}`;
+}
+
+/**
+ * Refuses schema changes inside one of our transactions on CockroachDB.
+ * From 25.1 the server commits the open transaction before a schema change
+ * (`autocommit_before_ddl`, on by default): the writes before it would be
+ * committed behind the caller's back, and a retry of the transaction would
+ * repeat them. Older versions run the change after COMMIT, where a failure
+ * can no longer roll back the rest. Either way the transaction is not atomic.
+ */
+function refuseDdlInTransaction(db: Queryable, operation: string): void {
+  if (db.dialect === 'cockroach' && db.inTransaction) {
+    throw new UnsupportedFeatureError(
+      `${operation}() was called inside a transaction: CockroachDB cannot change the schema atomically with other work ` +
+        '(from 25.1 it commits the open transaction first). Call it outside the transaction, or use migrations.',
+    );
+  }
 }

@@ -1,12 +1,13 @@
 import { ValidationError } from '../errors.js';
-import { Column, type AnyColumn } from './column.builder.js';
+import { Column, type ColumnMap } from './column.builder.js';
 import type { ColumnSpec } from './column.types.js';
+import { checkIdentifier, FORBIDDEN_KEYS } from './identifiers.js';
 import { rowSchema } from './row.validator.js';
 import type { StandardSchemaV1 } from './standard-schema.types.js';
 import type { InsertRow, PatchValues } from './table.types.js';
 import { encodeValue } from './value.encoder.js';
 
-export type ColumnMap = Record<string, AnyColumn>;
+export type { ColumnMap } from './column.builder.js';
 
 /** Names of the table's JSON and array columns: the ones an inverted index can cover. */
 export type ContainerColumnName<TColumns extends ColumnMap> = {
@@ -170,12 +171,6 @@ export interface TableSchemas<TTable extends AnyTable> {
 /** Any table, whatever its columns. */
 export type AnyTable = Table<ColumnMap>;
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** PostgreSQL silently truncates longer names; refusing them keeps names exact. */
-const MAX_IDENTIFIER_BYTES = 63;
-/** Column names that would collide with object machinery in row objects. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
 /**
  * Defines a table: `defineTable('users', { id: uuidKey(), email: text().unique() })`.
  * Checks names, keys, defaults and indexes now, so a bad definition fails at
@@ -259,14 +254,5 @@ function checkIndexes(table: AnyTable): void {
         throw new ValidationError(table.name, column, 'a JSONB column needs an inverted index (invertedIndexes), not a plain one');
       }
     }
-  }
-}
-
-function checkIdentifier(table: string | undefined, column: string | undefined, identifier: unknown, what: string): void {
-  if (typeof identifier !== 'string' || !IDENTIFIER.test(identifier)) {
-    throw new ValidationError(table, column, `invalid ${what} ${JSON.stringify(identifier)}: use letters, digits and underscores, not starting with a digit`);
-  }
-  if (Buffer.byteLength(identifier) > MAX_IDENTIFIER_BYTES) {
-    throw new ValidationError(table, column, `${what} "${identifier}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
   }
 }

@@ -1,6 +1,6 @@
 import type { Int8Mode } from '../interfaces/cockroach-options.interface.js';
 import type { NumericKind } from './column.types.js';
-import type { AnyTable } from './table.definition.js';
+import type { TableShape } from './column.builder.js';
 
 /**
  * Type-level settings an application declares once, by declaration merging,
@@ -23,22 +23,22 @@ export type DefaultInt8Mode = CockroachTypes extends { int8: infer TMode extends
 /** Flattens an intersection so editors show one object type. */
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-export type ColumnName<TTable extends AnyTable> = Extract<keyof TTable['columns'], string>;
+export type ColumnName<TTable extends TableShape> = Extract<keyof TTable['columns'], string>;
 
-type ColumnTypes<TTable extends AnyTable, K extends ColumnName<TTable>> = TTable['columns'][K]['$types'];
+type ColumnTypes<TTable extends TableShape, K extends ColumnName<TTable>> = TTable['columns'][K]['$types'];
 
 /** What a write accepts for the column (`T | null` when nullable). */
-export type ColumnInput<TTable extends AnyTable, K extends ColumnName<TTable>> = ColumnTypes<TTable, K>['input'];
+export type ColumnInput<TTable extends TableShape, K extends ColumnName<TTable>> = ColumnTypes<TTable, K>['input'];
 
 /** What a read returns for the column under the INT8 policy `TInt8`. */
-export type ColumnValue<TTable extends AnyTable, K extends ColumnName<TTable>, TInt8 extends Int8Mode = DefaultInt8Mode> =
+export type ColumnValue<TTable extends TableShape, K extends ColumnName<TTable>, TInt8 extends Int8Mode = DefaultInt8Mode> =
   ColumnTypes<TTable, K>['select'][TInt8];
 
-type OptionalColumn<TTable extends AnyTable> = {
+type OptionalColumn<TTable extends TableShape> = {
   [K in ColumnName<TTable>]: ColumnTypes<TTable, K>['optional'] extends true ? K : never;
 }[ColumnName<TTable>];
 
-type PrimaryKeyColumn<TTable extends AnyTable> = {
+type PrimaryKeyColumn<TTable extends TableShape> = {
   [K in ColumnName<TTable>]: ColumnTypes<TTable, K>['primary'] extends true ? K : never;
 }[ColumnName<TTable>];
 
@@ -47,29 +47,29 @@ type PrimaryKeyColumn<TTable extends AnyTable> = {
  * `DefaultInt8Mode` (declared once through `CockroachTypes`), or the mode
  * given here for a connection configured differently.
  */
-export type Row<TTable extends AnyTable, TInt8 extends Int8Mode = DefaultInt8Mode> = Simplify<{
+export type Row<TTable extends TableShape, TInt8 extends Int8Mode = DefaultInt8Mode> = Simplify<{
   [K in ColumnName<TTable>]: ColumnValue<TTable, K, TInt8>;
 }>;
 
 /** What `insert` accepts: columns with a default, a generated key or `NULL` allowed may be left out. */
-export type InsertRow<TTable extends AnyTable> = Simplify<
+export type InsertRow<TTable extends TableShape> = Simplify<
   { [K in Exclude<ColumnName<TTable>, OptionalColumn<TTable>>]: ColumnInput<TTable, K> } & {
     [K in OptionalColumn<TTable>]?: ColumnInput<TTable, K>;
   }
 >;
 
 /** Any subset of columns with plain values: what `table.schemas.patch` accepts. */
-export type PatchValues<TTable extends AnyTable> = { [K in ColumnName<TTable>]?: ColumnInput<TTable, K> };
+export type PatchValues<TTable extends TableShape> = { [K in ColumnName<TTable>]?: ColumnInput<TTable, K> };
 
 /** Changes a numeric column in place (`SET n = n + $1`): no read-modify-write, so no lost update. */
 export type NumericChange<V> = { readonly increment: V } | { readonly decrement: V };
 
 /** What `update` sets: any subset of columns; numeric columns also take `{ increment }` / `{ decrement }`. */
-export type RowPatch<TTable extends AnyTable> = {
+export type RowPatch<TTable extends TableShape> = {
   [K in ColumnName<TTable>]?: TTable['columns'][K]['$types']['kind'] extends NumericKind
     ? ColumnInput<TTable, K> | NumericChange<NonNullable<ColumnInput<TTable, K>>>
     : ColumnInput<TTable, K>;
 };
 
 /** The value `findById` takes: the input type of the (single-column) primary key. */
-export type PrimaryKeyValue<TTable extends AnyTable> = NonNullable<ColumnInput<TTable, PrimaryKeyColumn<TTable>>>;
+export type PrimaryKeyValue<TTable extends TableShape> = NonNullable<ColumnInput<TTable, PrimaryKeyColumn<TTable>>>;

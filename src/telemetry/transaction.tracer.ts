@@ -1,8 +1,13 @@
 import type { Span, SpanOptions, Tracer } from '@opentelemetry/api';
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { Dialect } from '../connection/server-info.js';
 import { AmbiguousCommitError, ExceededMaxAttemptsError } from '../errors.js';
-import type { TransactionObserver } from '../transaction/transaction-runner.js';
 import { openTelemetry, type OpenTelemetry } from './opentelemetry.loader.js';
+
+/** Follows one owned transaction from outside the retry loop: its attempt count and each retry. */
+export interface TransactionObserver {
+  attempts: number;
+  retried(sqlState: string, delayMs: number): void;
+}
 
 export type TransactionOutcome = 'committed' | 'rolled_back' | 'exceeded' | 'ambiguous';
 
@@ -16,14 +21,14 @@ const spanOptions = new Map<string, SpanOptions>();
  * statement spans nest under it. Without the API, or with no tracer provider
  * registered (the span does not record), the transaction runs untouched.
  */
-export function traceTransaction<T>(db: CockroachDatabase, run: (observer?: TransactionObserver) => Promise<T>): Promise<T> {
+export function traceTransaction<T>(dialect: Dialect, run: (observer?: TransactionObserver) => Promise<T>): Promise<T> {
   const otel = openTelemetry();
   if (!otel) return run();
   tracer ??= otel.trace.getTracer('nestjs-cockroachdb');
-  let options = spanOptions.get(db.dialect);
+  let options = spanOptions.get(dialect);
   if (!options) {
-    options = { kind: otel.SpanKind.CLIENT, attributes: { 'db.system.name': db.dialect === 'cockroach' ? 'cockroachdb' : 'postgresql' } };
-    spanOptions.set(db.dialect, options);
+    options = { kind: otel.SpanKind.CLIENT, attributes: { 'db.system.name': dialect === 'cockroach' ? 'cockroachdb' : 'postgresql' } };
+    spanOptions.set(dialect, options);
   }
   const span = tracer.startSpan('cockroach.transaction', options);
   if (!span.isRecording()) return run();

@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { PoolClient, QueryResult } from 'pg';
 import { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { ConnectionPool } from '../connection/connection.pool.js';
-import type { ConnectionSource } from '../connection/connection-source.js';
+import type { ConnectionSource, TransactionProtocol } from '../connection/connection-source.js';
 import { resolveOptions } from '../database/options.resolver.js';
 import { parseServerVersion } from '../connection/server-info.js';
 import { CockroachError } from '../errors.js';
-import { nestedProtocol, type TransactionProtocol } from '../transaction/transaction-statements.js';
+import { nestedProtocol } from '../transaction/transaction-statements.js';
 
 export interface DatabaseStandInOptions {
   /** The connection name the code under test uses (default: the default connection). */
@@ -60,6 +60,6 @@ export function createDatabaseStandIn(options: DatabaseStandInOptions = {}): Coc
   const resolved = resolveOptions(options.name === undefined ? {} : { name: options.name });
   const logger = new Logger('CockroachModule');
   const db = new CockroachDatabase(resolved, new ConnectionPool(resolved, logger), parseServerVersion('PostgreSQL 16.0 (no database: test stand-in)'), logger);
-  db.connections = new NoDatabase();
+  db.host.pinConnections(new NoDatabase());
   return db;
 }

@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
-import type { ConnectionSource } from '../connection/connection-source.js';
+import type { ConnectionSource, TransactionProtocol } from '../connection/connection-source.js';
 import { CockroachError } from '../errors.js';
-import { nestedProtocol, type TransactionProtocol } from '../transaction/transaction-statements.js';
+import { nestedProtocol } from '../transaction/transaction-statements.js';
 
 /** CockroachDB's switch that fails each statement of a transaction with a retry error until it has restarted three times. */
 export const INJECT_RETRY_ERRORS = {

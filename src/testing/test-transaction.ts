@@ -31,16 +31,17 @@ export async function beginTestTransaction(db: CockroachDatabase, options: TestT
   if (injectRetryErrors && db.dialect !== 'cockroach') {
     throw new UnsupportedFeatureError('injectRetryErrors needs CockroachDB (inject_retry_errors_enabled); on PostgreSQL raise 40001 from a PL/pgSQL function instead, as the README shows');
   }
-  const client = await db.pool.acquire();
+  const { host } = db;
+  const client = await host.pool.acquire();
   try {
-    await db.send(client, 'BEGIN');
+    await host.channel.send(client, 'BEGIN');
   } catch (error) {
-    db.pool.release(client, true);
+    host.pool.release(client, true);
     throw error;
   }
-  const connection = new PinnedConnection(client, injectRetryErrors, (pinnedClient, discard) => db.pool.release(pinnedClient, discard));
+  const connection = new PinnedConnection(client, injectRetryErrors, (pinnedClient, discard) => host.pool.release(pinnedClient, discard));
   pinned.set(db, connection);
-  db.connections = connection;
+  host.pinConnections(connection);
 }
 
 /**
@@ -56,12 +57,12 @@ export async function rollbackTestTransaction(db: CockroachDatabase): Promise<vo
   try {
     if (!broken) {
       await connection.acquire();
-      await db.send(connection.client, 'ROLLBACK');
+      await db.host.channel.send(connection.client, 'ROLLBACK');
     }
   } catch {
     broken = true; // the server rolls back when the connection closes
   } finally {
-    db.connections = db.pool;
+    db.host.pinConnections(undefined);
     connection.returnToPool(broken);
   }
 }

@@ -1,6 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
+import type { TransactionHost } from './transaction-host.js';
 
 /**
  * Binds the instances Nest creates to the databases of *their* application,
@@ -11,12 +11,12 @@ import type { CockroachDatabase } from '../database/cockroach-database.service.j
  * the container once and remembered.
  */
 interface ApplicationDatabase {
-  readonly db: CockroachDatabase;
+  readonly host: TransactionHost;
   readonly modules: ModulesContainer;
 }
 
 const applications = new Set<ApplicationDatabase>();
-const boundDatabases = new WeakMap<object, Map<string, CockroachDatabase>>();
+const boundDatabases = new WeakMap<object, Map<string, TransactionHost>>();
 const transactionalPrototypes = new WeakSet<object>();
 
 /** Called by `@Transactional` for the prototype that declares the method. */
@@ -29,40 +29,40 @@ export function markTransactional(prototype: object): void {
  * once; ones looked up before bootstrap ends (a call from `onModuleInit`) are
  * found on their first call. Returns the function that unregisters it.
  */
-export function registerApplicationDatabase(db: CockroachDatabase, modules: ModulesContainer): () => void {
-  const application: ApplicationDatabase = { db, modules };
+export function registerApplicationDatabase(host: TransactionHost, modules: ModulesContainer): () => void {
+  const application: ApplicationDatabase = { host, modules };
   applications.add(application);
   return () => applications.delete(application);
 }
 
 /** Binds every transactional instance of the application (at bootstrap, when all static instances exist). */
-export function bindApplicationInstances(db: CockroachDatabase, modules: ModulesContainer): void {
+export function bindApplicationInstances(host: TransactionHost, modules: ModulesContainer): void {
   for (const instance of instancesOf(modules)) {
-    if (hasTransactionalMethods(instance)) bind(instance, db);
+    if (hasTransactionalMethods(instance)) bind(instance, host);
   }
 }
 
 /** The database of `name` in the application that created `instance`, if Nest created it. */
-export function boundDatabase(instance: unknown, name: string): CockroachDatabase | undefined {
+export function boundDatabase(instance: unknown, name: string): TransactionHost | undefined {
   if (typeof instance !== 'object' || instance === null) return undefined;
   const bound = boundDatabases.get(instance)?.get(name);
   if (bound) return bound;
   for (const application of applications) {
-    if (application.db.name !== name) continue;
+    if (application.host.name !== name) continue;
     for (const candidate of instancesOf(application.modules)) {
       if (candidate === instance) {
-        bind(instance, application.db);
-        return application.db;
+        bind(instance, application.host);
+        return application.host;
       }
     }
   }
   return undefined;
 }
 
-function bind(instance: object, db: CockroachDatabase): void {
+function bind(instance: object, host: TransactionHost): void {
   let byName = boundDatabases.get(instance);
   if (!byName) boundDatabases.set(instance, (byName = new Map()));
-  byName.set(db.name, db);
+  byName.set(host.name, host);
 }
 
 function* instancesOf(modules: ModulesContainer): Generator<object> {
@@ -100,18 +100,18 @@ export class ApplicationBinding implements OnApplicationBootstrap, OnApplication
   private readonly unregister: () => void;
 
   constructor(
-    private readonly db: CockroachDatabase,
+    private readonly host: TransactionHost,
     private readonly modules: ModulesContainer,
   ) {
-    this.unregister = registerApplicationDatabase(db, modules);
+    this.unregister = registerApplicationDatabase(host, modules);
   }
 
   onApplicationBootstrap(): void {
-    bindApplicationInstances(this.db, this.modules);
+    bindApplicationInstances(this.host, this.modules);
   }
 
   onApplicationShutdown(): void {
-    bindApplicationInstances(this.db, this.modules);
+    bindApplicationInstances(this.host, this.modules);
     this.unregister();
   }
 }

@@ -1,7 +1,7 @@
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { DEFAULT_CONNECTION_NAME } from '../connection/connection-name.js';
 import { CockroachError, ConfigurationError } from '../errors.js';
 import { boundDatabase } from './application-binding.js';
+import type { TransactionHost } from './transaction-host.js';
 
 /**
  * Open databases by connection name, for `@Transactional` methods of
@@ -10,11 +10,11 @@ import { boundDatabase } from './application-binding.js';
  * its name opens, so a late call is told `DatabaseClosingError` rather than
  * "no connection".
  */
-const databases = new Map<string, CockroachDatabase[]>();
+const databases = new Map<string, TransactionHost[]>();
 
-export function registerDatabase(db: CockroachDatabase): void {
-  const open = (databases.get(db.name) ?? []).filter((existing) => !existing.isClosing);
-  databases.set(db.name, [...open, db]);
+export function registerDatabase(host: TransactionHost): void {
+  const open = (databases.get(host.name) ?? []).filter((existing) => !existing.gate.isClosing);
+  databases.set(host.name, [...open, host]);
 }
 
 /**
@@ -22,13 +22,13 @@ export function registerDatabase(db: CockroachDatabase): void {
  * application's, when Nest created the instance; otherwise the only open
  * database of that name. Never a guess between several.
  */
-export function databaseFor(instance: unknown, name: string = DEFAULT_CONNECTION_NAME, methodName: string): CockroachDatabase {
+export function databaseFor(instance: unknown, name: string = DEFAULT_CONNECTION_NAME, methodName: string): TransactionHost {
   const bound = boundDatabase(instance, name);
   if (bound) return bound;
   const candidates = databases.get(name) ?? [];
   // The common case, one database of the name and open, without allocating: this runs on every call.
-  if (candidates.length === 1 && !candidates[0]!.isClosing) return candidates[0]!;
-  const open = candidates.filter((candidate) => !candidate.isClosing);
+  if (candidates.length === 1 && !candidates[0]!.gate.isClosing) return candidates[0]!;
+  const open = candidates.filter((candidate) => !candidate.gate.isClosing);
   if (open.length === 1) return open[0]!;
   if (open.length > 1) {
     throw new ConfigurationError(
@@ -42,6 +42,6 @@ export function databaseFor(instance: unknown, name: string = DEFAULT_CONNECTION
   const closed = candidates.at(-1);
   if (closed) return closed;
   throw new CockroachError(
-    `@Transactional: no database connection named "${name}" (import CockroachModule.forRoot(${name === DEFAULT_CONNECTION_NAME ? '' : `{ name: '${name}' }`}), or call CockroachDatabase.connect() first in a script)`,
+    `@Transactional: no database connection named "${name}" (import CockroachModule.forRoot(${name === DEFAULT_CONNECTION_NAME ? '' : `{ name: '${name}' }`}), or call TransactionHost.connect() first in a script)`,
   );
 }

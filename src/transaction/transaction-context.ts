@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { PoolClient } from 'pg';
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import type { StatementLimits } from '../connection/statement-deadline.js';
+import type { PoolClient, QueryResult as PgQueryResult } from 'pg';
+import type { QueryResult } from '../connection/queryable.js';
 import type { StatementAnswer } from '../connection/statement-answer.js';
+import type { StatementLimits } from '../connection/statement-deadline.js';
+import type { TransactionHost } from './transaction-host.js';
 import type { ResolvedTransactionOptions } from './transaction-options.js';
 
 /**
@@ -18,16 +19,16 @@ export class TransactionContext {
    * BEGIN, still unanswered, when the body started right behind it: the first
    * statement waits for its answer before reporting its own (see `pipelinesBegin`).
    */
-  opening: StatementAnswer | undefined;
+  pendingBegin: StatementAnswer | undefined;
   private savepoints = 0;
 
   constructor(
-    readonly db: CockroachDatabase,
+    readonly host: TransactionHost,
     readonly client: PoolClient,
     readonly options: ResolvedTransactionOptions,
     readonly attempt: number,
     /** Deadlines of this transaction's statements: the module's, unless it has its own `statementTimeoutMs`. */
-    readonly limits: StatementLimits = db.limits,
+    readonly limits: StatementLimits = host.limits,
   ) {}
 
   nextSavepointName(): string {
@@ -37,15 +38,15 @@ export class TransactionContext {
 
 /** Active transactions of the current async call chain, one per database. */
 interface TransactionScope {
-  readonly byDatabase: ReadonlyMap<CockroachDatabase, TransactionContext>;
+  readonly byHost: ReadonlyMap<TransactionHost, TransactionContext>;
   /** The innermost transaction, whichever database it is on (for `afterCommit`). */
   readonly innermost: TransactionContext;
 }
 
 const storage = new AsyncLocalStorage<TransactionScope>();
 
-export function activeTransaction(db: CockroachDatabase): TransactionContext | undefined {
-  return storage.getStore()?.byDatabase.get(db);
+export function activeTransaction(host: TransactionHost): TransactionContext | undefined {
+  return storage.getStore()?.byHost.get(host);
 }
 
 export function innermostTransaction(): TransactionContext | undefined {
@@ -54,18 +55,51 @@ export function innermostTransaction(): TransactionContext | undefined {
 
 /** Runs `body` with `context` as the active transaction of its database. */
 export function runInTransaction<T>(context: TransactionContext, body: () => T): T {
-  const outer = storage.getStore()?.byDatabase ?? new Map();
-  const byDatabase = new Map(outer);
-  byDatabase.set(context.db, context);
-  return storage.run({ byDatabase, innermost: context }, body);
+  const outer = storage.getStore()?.byHost ?? new Map();
+  const byHost = new Map(outer);
+  byHost.set(context.host, context);
+  return storage.run({ byHost, innermost: context }, body);
 }
 
-/** Runs `body` outside any transaction of `db` (for `propagation: 'requiresNew'`). */
-export function runOutsideTransaction<T>(db: CockroachDatabase, body: () => T): T {
+/** Runs `body` outside any transaction of `host` (for `propagation: 'requiresNew'`). */
+export function runOutsideTransaction<T>(host: TransactionHost, body: () => T): T {
   const scope = storage.getStore();
-  if (!scope?.byDatabase.has(db)) return body();
-  const byDatabase = new Map(scope.byDatabase);
-  byDatabase.delete(db);
-  const innermost = [...byDatabase.values()].pop();
-  return innermost ? storage.run({ byDatabase, innermost }, body) : storage.exit(body);
+  if (!scope?.byHost.has(host)) return body();
+  const byHost = new Map(scope.byHost);
+  byHost.delete(host);
+  const innermost = [...byHost.values()].pop();
+  return innermost ? storage.run({ byHost, innermost }, body) : storage.exit(body);
+}
+
+/**
+ * A statement of the caller inside its transaction, on the transaction's
+ * connection. A failure is remembered on the context, so the owner cannot
+ * commit over it if the caller swallows it.
+ */
+export async function queryInTransaction<TRow>(transaction: TransactionContext, text: string, values: readonly unknown[]): Promise<QueryResult<TRow>> {
+  const pendingBegin = transaction.pendingBegin;
+  transaction.pendingBegin = undefined;
+  let result: PgQueryResult | undefined;
+  let failed = false;
+  let failure: unknown;
+  try {
+    result = (await transaction.host.channel.send(transaction.client, text, values, transaction.limits.statement)) as PgQueryResult;
+  } catch (error) {
+    failed = true;
+    failure = error;
+  }
+  if (pendingBegin !== undefined) {
+    // The transaction's first statement went out right behind its BEGIN, whose answer came first. If BEGIN
+    // failed, the transaction never opened: the caller gets that failure, never this statement's result.
+    if (!pendingBegin.settled) await pendingBegin.whenSettled();
+    if (pendingBegin.failed) {
+      failed = true;
+      failure = pendingBegin.error;
+    }
+  }
+  if (failed) {
+    transaction.swallowedError ??= failure;
+    throw failure;
+  }
+  return { rows: result!.rows as TRow[], rowCount: result!.rowCount };
 }

@@ -1,4 +1,7 @@
+import type { TransactionProtocol } from '../connection/connection-source.js';
 import type { ServerInfo } from '../connection/server-info.js';
+
+export type { TransactionProtocol };
 import type { ResolvedTransactionOptions, RetryStrategy } from './transaction-options.js';
 
 /**
@@ -43,23 +46,6 @@ export const statements = {
   releaseSavepoint: (name: string) => `RELEASE SAVEPOINT ${name}`,
   rollbackToSavepoint: (name: string) => `ROLLBACK TO SAVEPOINT ${name}`,
 };
-
-/** The statements that frame one owned transaction, chosen once before its first attempt. */
-export interface TransactionProtocol {
-  readonly begin: string;
-  readonly commit: string;
-  readonly rollback: string;
-  /** Undoes an attempt but keeps the transaction open (and its place in line); `undefined` when a retry must roll back and begin afresh. */
-  readonly restart: string | undefined;
-  /** A failed `commit` ends the transaction (plain COMMIT); a failed RELEASE leaves it open to roll back. */
-  readonly failedCommitEnds: boolean;
-  /**
-   * The body's first statement may go out right behind `begin`, before its
-   * answer (see `pipelinesBegin`): `begin` can only fail with the connection,
-   * or leave a transaction open (and aborted) behind it.
-   */
-  readonly pipelinesBegin: boolean;
-}
 
 /**
  * Whether the body may start before BEGIN is answered, its first statement

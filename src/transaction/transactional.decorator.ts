@@ -1,9 +1,9 @@
 import { isObservable, lastValueFrom, Observable, toArray } from 'rxjs';
-import type { CockroachDatabase } from '../database/cockroach-database.service.js';
 import { ConfigurationError, TransactionalMethodError } from '../errors.js';
 import { markTransactional } from './application-binding.js';
 import { databaseFor } from './database-registry.js';
-import { joinOrOwn } from './transaction-api.js';
+import { joinOrOwn } from './propagation.js';
+import type { TransactionHost } from './transaction-host.js';
 import {
   resolveTransactionOptions,
   type ResolvedTransactionOptions,
@@ -69,10 +69,10 @@ export function Transactional(
     const returnsObservable = returnType === Observable;
     const typeKnown = Reflect.hasMetadata?.('design:returntype', target, propertyKey) ?? false;
     markTransactional(target);
-    const resolvedFor = new WeakMap<CockroachDatabase, ResolvedTransactionOptions>();
-    const resolve = (db: CockroachDatabase) => {
-      let resolved = resolvedFor.get(db);
-      if (!resolved) resolvedFor.set(db, (resolved = db.resolveTransactionOptions(options)));
+    const resolvedFor = new WeakMap<TransactionHost, ResolvedTransactionOptions>();
+    const resolve = (host: TransactionHost) => {
+      let resolved = resolvedFor.get(host);
+      if (!resolved) resolvedFor.set(host, (resolved = host.resolveTransactionOptions(options)));
       return resolved;
     };
 
@@ -81,8 +81,8 @@ export function Transactional(
       // Looked up per call from `this`: the instance's own application decides the database.
       const run = <T>(attempt: () => Promise<T>): Promise<T> => {
         try {
-          const db = databaseFor(this, options.connection, methodName);
-          return joinOrOwn(db, attempt, resolve(db));
+          const host = databaseFor(this, options.connection, methodName);
+          return joinOrOwn(host, attempt, resolve(host));
         } catch (error) {
           return Promise.reject(error);
         }

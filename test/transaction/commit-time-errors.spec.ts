@@ -118,7 +118,7 @@ describe('COMMIT answered with ROLLBACK', () => {
           await db.query("INSERT INTO aborted_notes VALUES ('lost')");
           // Aborts the transaction behind the library's back (as other code sharing the connection could):
           // a failed statement straight on the pg client, its error swallowed, so only COMMIT can tell.
-          await activeTransaction(db)!.client.query('SELECT * FROM no_such_table').catch(() => undefined);
+          await activeTransaction(db.host)!.client.query('SELECT * FROM no_such_table').catch(() => undefined);
         })
         .catch((e: unknown) => e);
       assert.ok(error instanceof TransactionAbortedError, String(error));

@@ -98,8 +98,8 @@ describe('BEGIN and the first statement share one round trip', () => {
   it('a batch whose BEGIN succeeds and whose next statement fails: the pipelined statement is refused, nothing is written, and the connection comes back clean', async () => {
     // BEGIN opens the transaction and the statement after it in the batch fails (as a SAVEPOINT or SET LOCAL could):
     // the transaction is open and aborted, so the first statement behind it must be refused, not run.
-    const pool = db.connections;
-    db.connections = {
+    const pool = db.host.connections;
+    db.host.pinConnections({
       acquire: () => pool.acquire(),
       release: (client, discard) => pool.release(client, discard),
       nestedProtocol: () => ({
@@ -110,7 +110,7 @@ describe('BEGIN and the first statement share one round trip', () => {
         failedCommitEnds: true,
         pipelinesBegin: true,
       }),
-    };
+    });
     const before = await counter();
     let firstStatement: unknown;
     try {
@@ -124,7 +124,7 @@ describe('BEGIN and the first statement share one round trip', () => {
       });
       await assert.rejects(outcome, (error: Error & { code?: string }) => error.code === '22012');
     } finally {
-      db.connections = pool;
+      db.host.pinConnections(undefined);
     }
     assert.equal((firstStatement as { code?: string } | undefined)?.code, '22012', 'the statement reports the batch’s failure');
     assert.equal(await counter(), before, 'the UPDATE did not run');
@@ -137,7 +137,7 @@ describe('BEGIN and the first statement share one round trip', () => {
   it('a BEGIN that fails: the first statement reports BEGIN’s error, never its own result, and the body stops there', async () => {
     // A connection source whose "BEGIN" fails on the server while the connection lives: the case the
     // pipelined first statement must never hide.
-    const pool = db.connections;
+    const pool = db.host.connections;
     const failingBegin: ConnectionSource = {
       acquire: () => pool.acquire(),
       release: (client, discard) => pool.release(client, discard),
@@ -150,7 +150,7 @@ describe('BEGIN and the first statement share one round trip', () => {
         pipelinesBegin: true,
       }),
     };
-    db.connections = failingBegin;
+    db.host.pinConnections(failingBegin);
     let firstStatement: unknown;
     let reachedSecond = false;
     try {
@@ -165,7 +165,7 @@ describe('BEGIN and the first statement share one round trip', () => {
       });
       await assert.rejects(outcome, (error: Error & { code?: string }) => error.code === '22012');
     } finally {
-      db.connections = pool;
+      db.host.pinConnections(undefined);
     }
     assert.equal((firstStatement as { code?: string } | undefined)?.code, '22012', 'the first statement failed with BEGIN’s error');
     assert.equal(reachedSecond, false);

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { getDatabaseToken, getRepositoryToken } from '../cockroach.constants.js';
-import type { AnyTable } from '../schema/table.definition.js';
+import { getDatabaseToken, getRepositoryToken } from './cockroach.constants.js';
+import type { AnyTable } from './schema/table.definition.js';
 
 /** Injects a connection's `CockroachDatabase`; the default one is also injectable by class. */
 export const InjectDatabase = (name?: string): PropertyDecorator & ParameterDecorator =>
