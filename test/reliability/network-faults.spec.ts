@@ -40,6 +40,13 @@ const INITIAL_BALANCE = 1_000;
 const SLACK_MS = 8_000;
 /** What "hung" means to the workload: far past every configured bound. */
 const HUNG_AFTER_MS = 30_000;
+/**
+ * Each test's own bound (node:test's `timeout`), and each hook's: far above
+ * what a test takes on a loaded machine (seconds), far below the file's
+ * 600 s. A statement deadline that stopped destroying its socket hangs a
+ * test: this makes the hang fail that test, by name, in seconds.
+ */
+const TEST_TIMEOUT = { timeout: 30_000 };
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -132,10 +139,10 @@ describe('every connection black-holed while 8 transactions are in flight', () =
   let scenario: Scenario;
   before(async () => {
     scenario = await startScenario('net_blackhole', { statementTimeoutMs, retry: { timeoutMs: transactionTimeoutMs } });
-  });
-  after(() => stopScenario(scenario));
+  }, TEST_TIMEOUT);
+  after(() => stopScenario(scenario), TEST_TIMEOUT);
 
-  it('ends every call within its bounds with a typed error, reports none as success, and serves again after healing', async (t) => {
+  it('ends every call within its bounds with a typed error, reports none as success, and serves again after healing', TEST_TIMEOUT, async (t) => {
     const outcomes = emptyOutcomes();
     const warmup = emptyOutcomes();
     await transfersInFlight(scenario.bank, warmup);
@@ -169,10 +176,10 @@ describe('the connection sending COMMIT cut off', () => {
   before(async () => {
     // No statementTimeoutMs: only the default-bounded COMMIT may end the cut-off call (shortened here).
     scenario = await startScenario('net_commit', { controlStatementTimeoutMs: 1_000 });
-  });
-  after(() => stopScenario(scenario));
+  }, TEST_TIMEOUT);
+  after(() => stopScenario(scenario), TEST_TIMEOUT);
 
-  it('gives exactly that call AmbiguousCommitError; the others commit and the bank invariant holds', async () => {
+  it('gives exactly that call AmbiguousCommitError; the others commit and the bank invariant holds', TEST_TIMEOUT, async () => {
     const outcomes = emptyOutcomes();
     const trap = scenario.proxy.blackHoleOnStatement(/\bCOMMIT\b/);
     const calls = transfersInFlight(scenario.bank, outcomes);
@@ -202,15 +209,15 @@ describe('the connection sending BEGIN cut off', () => {
     testDb = await createTestDatabase('net_begin');
     proxy = await startTcpProxy(testDb.url);
     db = await CockroachDatabase.connect({ url: proxy.url, controlStatementTimeoutMs: 500, retry: { initialDelayMs: 1 } });
-  });
+  }, TEST_TIMEOUT);
   after(async () => {
     proxy.heal();
     await db.close();
     await proxy.close();
     await testDb.drop();
-  });
+  }, TEST_TIMEOUT);
 
-  it('retries the transaction on a new connection and succeeds', async () => {
+  it('retries the transaction on a new connection and succeeds', TEST_TIMEOUT, async () => {
     const retries: RetryInfo[] = [];
     const trap = proxy.blackHoleOnStatement(/^BEGIN/);
     const result = await db.runTransaction(async () => (await db.query<{ n: number }>('SELECT 41 + 1 AS n')).rows[0]!.n, {
@@ -233,17 +240,17 @@ describe('an idle pooled connection black-holed', () => {
   before(async () => {
     testDb = await createTestDatabase('net_idle');
     proxy = await startTcpProxy(testDb.url);
-  });
+  }, TEST_TIMEOUT);
   afterEach(async () => {
     proxy.heal();
     await db.close();
-  });
+  }, TEST_TIMEOUT);
   after(async () => {
     await proxy.close();
     await testDb.drop();
-  });
+  }, TEST_TIMEOUT);
 
-  it('does not hang the next transaction: BEGIN has a deadline by default, the retry takes a new connection', async () => {
+  it('does not hang the next transaction: BEGIN has a deadline by default, the retry takes a new connection', TEST_TIMEOUT, async () => {
     db = await CockroachDatabase.connect({ url: proxy.url, pool: { max: 1 }, controlStatementTimeoutMs: 500, retry: { initialDelayMs: 1 } });
     await db.query('SELECT 1');
     proxy.blackHoleExisting();
@@ -251,7 +258,7 @@ describe('an idle pooled connection black-holed', () => {
     assert.equal(db.stats().retries, 1);
   });
 
-  it('reports the health ping down within its deadline, then up on a new connection', async () => {
+  it('reports the health ping down within its deadline, then up on a new connection', TEST_TIMEOUT, async () => {
     db = await CockroachDatabase.connect({ url: proxy.url, pool: { max: 1 }, controlStatementTimeoutMs: 500 });
     await db.query('SELECT 1');
     proxy.blackHoleExisting();
@@ -262,7 +269,7 @@ describe('an idle pooled connection black-holed', () => {
     assert.equal((await checkDatabaseHealth(db)).status, 'up');
   });
 
-  it('fails a plain query with a client-side StatementTimeoutError when statementTimeoutMs is set; the next one runs', async () => {
+  it('fails a plain query with a client-side StatementTimeoutError when statementTimeoutMs is set; the next one runs', TEST_TIMEOUT, async () => {
     db = await CockroachDatabase.connect({ url: proxy.url, pool: { max: 1 }, statementTimeoutMs: 300 });
     await db.query('SELECT 1');
     proxy.blackHoleExisting();
@@ -276,13 +283,13 @@ describe('app.close() with black-holed connections open', () => {
   before(async () => {
     // No statement deadline at all: the in-flight statements would wait forever.
     scenario = await startScenario('net_close', { shutdownTimeoutMs: 500 });
-  });
+  }, TEST_TIMEOUT);
   after(async () => {
     await scenario.proxy.close();
     await scenario.testDb.drop();
-  });
+  }, TEST_TIMEOUT);
 
-  it('finishes within the drain bound plus the socket grace, and every in-flight call ends with a typed error', async () => {
+  it('finishes within the drain bound plus the socket grace, and every in-flight call ends with a typed error', TEST_TIMEOUT, async () => {
     const outcomes = emptyOutcomes();
     const calls = transfersInFlight(scenario.bank, outcomes);
     await sleep(5);

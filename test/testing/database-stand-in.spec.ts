@@ -9,6 +9,8 @@ import { createDatabaseStandIn } from '../../src/testing/index.js';
 /** What a real service looks like: a repository-like dependency and a transactional method with an after-commit side effect. */
 abstract class OrdersStore {
   abstract save(order: string): Promise<void>;
+  /** Everything that happens, in order, for the test to read: the store's writes, the method's return, the hooks. */
+  abstract readonly events: string[];
 }
 
 @Injectable()
@@ -21,9 +23,14 @@ class OrdersService {
 
   @Transactional()
   async place(order: string): Promise<string> {
+    // Registered before the work it confirms, so a hook run too early would show up first.
+    afterCommit(() => {
+      this.sent.push(`confirmation for ${order}`);
+      this.store.events.push(`confirmation for ${order}`);
+    });
     await this.store.save(order);
-    afterCommit(() => this.sent.push(`confirmation for ${order}`));
     if (order === 'bad') throw new Error('rejected');
+    this.store.events.push(`place ${order} returns`);
     return `placed ${order}`;
   }
 
@@ -42,7 +49,7 @@ describe('createDatabaseStandIn: unit-testing @Transactional services with no da
     moduleRef = await Test.createTestingModule({
       providers: [
         OrdersService,
-        { provide: OrdersStore, useValue: { save: async (order: string) => void (saved.push(order), events.push(`save ${order}`)) } },
+        { provide: OrdersStore, useValue: { events, save: async (order: string) => void (saved.push(order), events.push(`save ${order}`)) } },
         { provide: getDatabaseToken(), useValue: createDatabaseStandIn() },
       ],
     }).compile();
@@ -55,6 +62,7 @@ describe('createDatabaseStandIn: unit-testing @Transactional services with no da
     assert.equal(result, 'placed book');
     assert.deepEqual(saved, ['book']);
     assert.deepEqual(service.sent, ['confirmation for book']);
+    assert.deepEqual(events, ['save book', 'place book returns', 'confirmation for book'], 'the body ran once, and its hook only after it returned');
   });
 
   it('runs no afterCommit hook when the method throws, and rethrows its error', async () => {

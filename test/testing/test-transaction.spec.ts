@@ -215,10 +215,19 @@ describe('rollbackTestTransaction', { timeout: 20_000 }, () => {
     assert.equal(await committedNotes(), 0);
   });
 
-  it('does nothing when no test transaction is open', async () => {
+  it('does nothing when no test transaction is open: no statement, committed data untouched, the pool serves as before', async () => {
+    await rollbackTestTransaction(db);
+    assert.deepEqual(statements, ['ROLLBACK'], 'the open one is rolled back');
+    await db.query("INSERT INTO notes VALUES (1, 'committed outside any test transaction')");
+    statements = [];
     await rollbackTestTransaction(db);
     await rollbackTestTransaction(db);
-    await beginTestTransaction(db);
+    assert.deepEqual(statements, [], 'no statement sent');
+    assert.equal(await committedNotes(), 1, 'nothing rolled back: the row committed before is still there');
+    const [pid] = (await db.query<{ pid: string }>('SELECT pg_backend_pid()::TEXT AS pid')).rows;
+    assert.ok(pid, 'the database still serves from its pool');
+    await testDb.admin('DELETE FROM notes');
+    await beginTestTransaction(db); // for afterEach
   });
 });
 
