@@ -103,11 +103,12 @@ for (const app of APPS) {
 
     it('installs without asking the app to approve any script of the package', () => {
       assert.match(installOutput, /added \d+ packages/, 'the install output was captured');
+      // npm 11 warns "install scripts not yet covered by allowScripts", listing `nestjs-cockroachdb@0.1.0 (prepare: …)`.
+      assert.doesNotMatch(installOutput, /nestjs-cockroachdb@[^\n]*\((?:preinstall|install|postinstall|prepare):/, 'npm names no script of the package for allowScripts');
       const shipped = JSON.parse(readFileSync(join(dir, 'node_modules', 'nestjs-cockroachdb', 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
       for (const event of ['preinstall', 'install', 'postinstall', 'prepare']) {
         assert.equal(shipped.scripts?.[event], undefined, `the packed package.json has no ${event} script`);
       }
-      assert.doesNotMatch(installOutput, /nestjs-cockroachdb@[^\n]*\((?:preinstall|install|postinstall|prepare):/, 'npm names no script of the package for allowScripts');
     });
 
     it('type-checks and builds strict code that exports tables and repositories (skipLibCheck off, no @types/pg)', { timeout: 5 * MINUTES }, async () => {
@@ -128,7 +129,8 @@ for (const app of APPS) {
         env: { ...process.env, DATABASE_URL: database.url },
         timeout: 2 * MINUTES,
       });
-      const lines = stdout.trim().split('\n');
+      // Nest's own warnings (Nest 10 times module serialization on a busy machine) are not the app's output.
+      const lines = stdout.trim().split('\n').filter((line) => !line.includes('[Nest] '));
       assert.match(lines[0] ?? '', /^POST 201 \{.*"item":"widget","quantity":"3"/, 'the order was placed; INT8 arrives as an exact string');
       assert.equal(lines[1], 'POST 400', 'the refused order was answered 400');
       const listed = JSON.parse((lines[2] ?? '').replace(/^GET 200 /, '')) as Array<{ item: string }>;
