@@ -8,7 +8,7 @@ export { sql, SqlFragment, type SqlQuery } from './connection/sql.template.js';
 export { checkDatabaseHealth, type DatabaseHealth } from './health/database-health.js';
 export * from './errors.js';
 export type * from './interfaces/cockroach-options.interface.js';
-export { Transactional } from './transaction/transactional.decorator.js';
+export { Transactional, type TransactionalMethodDecorator } from './transaction/transactional.decorator.js';
 export { afterCommit, runTransaction, type Transaction, type TransactionCallback } from './database/transaction-api.js';
 export type {
   TransactionOptions,
@@ -51,12 +51,25 @@ export type {
   NumericKind,
   ReferentialAction,
 } from './schema/column.types.js';
+// The pieces of the column, table and decorator types above. TypeScript writes
+// them into an app's inferred types (`export const notes = defineTable(…)` in
+// a `declaration: true` build), and can only do so when the package exports
+// them: anything reachable from a public signature is exported here.
+export type {
+  ArrayElementKind,
+  ByInt8Mode,
+  ColumnDefault,
+  DefaultSqlFor,
+  Int8ByMode,
+  SameInEveryMode,
+} from './schema/column.types.js';
 export type { StandardSchemaV1 } from './schema/standard-schema.types.js';
 export {
   defineTable,
   Table,
   type AnyTable,
   type ColumnMap,
+  type ContainerColumnName,
   type TableOptions,
   type IndexDefinition,
   type InvertedIndexDefinition,

@@ -86,9 +86,15 @@ describe('package manifest', () => {
     }
   });
 
-  it('builds on prepare, so npm pack and git installs ship compiled code', () => {
+  it('builds on prepack, so npm pack and npm publish ship compiled code', () => {
     const scripts = (manifest as { scripts?: Record<string, string> }).scripts ?? {};
-    assert.match(scripts.prepare ?? '', /npm run build/);
+    assert.match(scripts.prepack ?? '', /npm run build/);
+    // The packed package.json keeps its scripts: an install-time one (prepare
+    // included, for a tarball or git dependency) makes npm ask every app to
+    // approve it in allowScripts. dist/ is built before packing instead.
+    for (const event of ['preinstall', 'install', 'postinstall', 'prepare']) {
+      assert.equal(scripts[event], undefined, `no ${event} script runs in the apps that install the package`);
+    }
     assert.deepEqual((manifest as { files?: string[] }).files, ['dist']);
   });
 });

@@ -42,12 +42,14 @@ export const DEFAULT_SQL_EXPRESSIONS = {
   uuid: ['gen_random_uuid()'],
 } as const;
 
+/** The `.defaultSql()` expressions a column of kind `TKind` accepts (`never` for kinds that take none). */
 export type DefaultSqlFor<TKind extends ColumnKind> = TKind extends keyof typeof DEFAULT_SQL_EXPRESSIONS
   ? (typeof DEFAULT_SQL_EXPRESSIONS)[TKind][number]
   : never;
 
 export type DefaultSqlExpression = DefaultSqlFor<ColumnKind>;
 
+/** A column's default, as `.default()`, `.defaultSql()` or `rowId()` declared it. */
 export type ColumnDefault =
   /** A literal, validated like any value and rendered as an escaped literal in DDL. */
   | { readonly kind: 'value'; readonly value: unknown }
@@ -79,6 +81,7 @@ export interface ColumnSpec {
  */
 export type ByInt8Mode = { readonly [M in Int8Mode]: unknown };
 
+/** The TypeScript type of a column that reads the same under every INT8 policy (all but INT8 columns). */
 export type SameInEveryMode<T> = { readonly [M in Int8Mode]: T };
 
 /** What an INT8 column returns under each policy. */
