@@ -91,6 +91,8 @@ export type {
   CockroachTypes,
   DefaultInt8Mode,
 } from './schema/table.types.js';
+export type { GeneratedKeyColumn, InsertBody, InsertPick } from './schema/table.types.js';
+export { insertSchema, type InsertSchemaOptions } from './schema/row.validator.js';
 export { createTables, dropTables, createTableStatements, dropTablesStatement } from './schema/table.ddl.js';
 export { listTables, describeTable, type TableDescription, type ColumnDescription } from './schema/schema.introspection.js';
 export { Repository } from './repository/table.repository.js';

@@ -1,5 +1,5 @@
 import { BadRequestException, StandardSchemaValidationPipe, type ParameterDecoratorOptions } from '@nestjs/common';
-import type { AnyTable } from '../../src/index.js';
+import type { AnyTable, StandardSchemaV1 } from '../../src/index.js';
 
 /**
  * `@Body(validBody(table, 'insert'))`: the request body is checked by the
@@ -7,11 +7,12 @@ import type { AnyTable } from '../../src/index.js';
  * the same checks and messages the repository applies — by Nest's own
  * `StandardSchemaValidationPipe`, before the handler runs. A bad body is a
  * 400 shaped like the app's other validation errors: the table, the first
- * offending column, and every problem found.
+ * offending column, and every problem found. Instead of a shape, a schema of
+ * the table's own (`insertSchema(table, { pick })`) can be given.
  */
-export function validBody(table: AnyTable, shape: 'insert' | 'patch'): ParameterDecoratorOptions {
+export function validBody(table: AnyTable, shape: 'insert' | 'patch' | StandardSchemaV1): ParameterDecoratorOptions {
   return {
-    schema: table.schemas[shape],
+    schema: typeof shape === 'string' ? table.schemas[shape] : shape,
     pipes: [
       new StandardSchemaValidationPipe({
         exceptionFactory: (issues) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Migration } from 'node-pg-migrate';
@@ -24,7 +25,8 @@ Options:
   --url <postgresql://…>   the database (default: the DATABASE_URL environment variable)
   --table <name>           migration history table (default: pgmigrations)
   --from-tables <module>   with create: a compiled JS module whose exported table
-                           definitions become the migration's CREATE TABLE statements
+                           definitions become the migration's CREATE TABLE statements,
+                           in foreign-key order
   --dialect <cockroach|postgres>  with --from-tables: the SQL dialect (default: cockroach)`;
 
 class UsageError extends Error {}
@@ -51,11 +53,21 @@ async function main(argv: string[]): Promise<void> {
 
   if (command === 'create') {
     if (!name || !/^[A-Za-z0-9_-]+$/.test(name)) throw new UsageError('create needs a name of letters, digits, "_" and "-"');
-    const file = await Migration.create(name, values.dir, { language: 'sql', filenameFormat: 'utc' });
+    // Everything that can fail runs before the file exists: a failed create leaves no file behind.
+    let content: string | undefined;
     if (values['from-tables']) {
       const dialect = values.dialect;
       if (dialect !== 'cockroach' && dialect !== 'postgres') throw new UsageError('--dialect must be cockroach or postgres');
-      await writeFile(file, migrationFromTables(await importTables(values['from-tables']), dialect as Dialect));
+      content = migrationFromTables(await importTables(values['from-tables']), dialect as Dialect);
+    }
+    const file = await Migration.create(name, values.dir, { language: 'sql', filenameFormat: 'utc' });
+    if (content !== undefined) {
+      try {
+        await writeFile(file, content);
+      } catch (error) {
+        await rm(file, { force: true });
+        throw error;
+      }
     }
     process.exitCode = 0;
     return out(`Created ${file}`);
@@ -112,13 +124,40 @@ async function runCommand(db: CockroachDatabase, command: string, options: RunMi
 
 /** The table definitions a module exports (directly or in exported arrays). */
 async function importTables(modulePath: string): Promise<AnyTable[]> {
-  const exported = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
+  let exported: Record<string, unknown>;
+  try {
+    exported = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
+  } catch (error) {
+    if (TYPESCRIPT_EXTENSIONS.has(extname(modulePath)) && (error as { code?: unknown } | null)?.code === 'ERR_UNKNOWN_FILE_EXTENSION') {
+      throw new UsageError(typeScriptModuleMessage(modulePath));
+    }
+    throw error;
+  }
   const tables = Object.values(exported)
     .flatMap((value) => (Array.isArray(value) ? value : [value]))
     .filter((value): value is AnyTable => value instanceof Table);
   const unique = [...new Set(tables)];
   if (unique.length === 0) throw new UsageError(`${modulePath} exports no table definitions (defineTable(...))`);
   return unique;
+}
+
+const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/**
+ * Node runs no TypeScript by itself: point at the compiled module (guessing
+ * its place in a Nest project's `dist/`) or at a loader that compiles on the fly.
+ */
+function typeScriptModuleMessage(modulePath: string): string {
+  const extension = extname(modulePath);
+  const compiled = `${modulePath.slice(0, -extension.length)}${{ '.ts': '.js', '.mts': '.mjs', '.cts': '.cjs' }[extension]}`;
+  const fromRoot = relative(process.cwd(), resolve(compiled));
+  const candidates = [...new Set([fromRoot.replace(/^src\//, 'dist/'), `dist/${fromRoot}`])].filter((candidate) => !candidate.startsWith('..'));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  return [
+    `--from-tables ${modulePath} is TypeScript, which Node cannot import as it is.`,
+    `Build the project first (e.g. \`nest build\` or \`tsc\`) and pass the compiled module: --from-tables ${found ?? candidates[0] ?? compiled}${found ? '' : ' (or wherever your build writes it)'};`,
+    'or run the bin with a TypeScript loader: NODE_OPTIONS="--import tsx" npx nestjs-cockroachdb migrate create … (tsx installed).',
+  ].join('\n');
 }
 
 process.exitCode = 1;

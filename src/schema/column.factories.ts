@@ -21,6 +21,8 @@ function spec(kind: ColumnKind, extra: Partial<ColumnSpec> = {}): ColumnSpec {
     default: undefined,
     sqlName: undefined,
     maxLength: undefined,
+    precision: undefined,
+    scale: undefined,
     enumValues: undefined,
     references: undefined,
     ...extra,
@@ -103,9 +105,29 @@ export function timestamptz(): Column<SameInEveryMode<Date>, Date, 'timestamptz'
   return new Column(spec('timestamptz'));
 }
 
-/** `DECIMAL`: reads as a string so no digit is lost; accepts a numeric string or a finite number. */
-export function decimal(): Column<SameInEveryMode<string>, string | number, 'decimal'> {
-  return new Column(spec('decimal'));
+/**
+ * `DECIMAL`, or `DECIMAL(precision, scale)` (`decimal(12, 2)`; `decimal(20)` is
+ * `DECIMAL(20)`, scale 0): reads as a string so no digit is lost. Accepts a
+ * numeric string (the exact path) or a finite number that still holds the
+ * decimal it was written as: a safe integer, or one whose shortest form has at
+ * most 15 significant digits (`0.1`, `12.34`, `1e-7`); `0.1 + 0.2` or
+ * `2 ** 60` are refused before SQL. Precision 1 to 1000 and scale 0 to the
+ * precision, the range both CockroachDB and PostgreSQL accept; the server
+ * rounds extra digits after the point to the scale.
+ */
+export function decimal(precision?: number, scale?: number): Column<SameInEveryMode<string>, string | number, 'decimal'> {
+  const written = `decimal(${[precision, scale].filter((value) => value !== undefined).map(String).join(', ')})`;
+  if (precision === undefined) {
+    if (scale !== undefined) throw new ValidationError(undefined, undefined, `${written}: a scale needs a precision`);
+    return new Column(spec('decimal'));
+  }
+  if (!Number.isSafeInteger(precision) || precision < 1 || precision > 1000) {
+    throw new ValidationError(undefined, undefined, `${written}: the precision must be an integer from 1 to 1000`);
+  }
+  if (scale !== undefined && (!Number.isSafeInteger(scale) || scale < 0 || scale > precision)) {
+    throw new ValidationError(undefined, undefined, `${written}: the scale must be an integer from 0 to the precision (${precision})`);
+  }
+  return new Column(spec('decimal', { precision, scale: scale ?? 0 }));
 }
 
 export function uuid(): Column<SameInEveryMode<string>, string, 'uuid'> {

@@ -25,12 +25,14 @@ const SQL_TYPES: Record<Exclude<ColumnKind, 'array'>, string> = {
 export function sqlType(spec: ColumnSpec): string {
   if (spec.kind === 'array') return `${sqlType(spec.element!)}[]`;
   if (spec.maxLength !== undefined) return `VARCHAR(${spec.maxLength})`;
+  if (spec.precision !== undefined) return spec.scale ? `DECIMAL(${spec.precision},${spec.scale})` : `DECIMAL(${spec.precision})`;
   return SQL_TYPES[spec.kind];
 }
 
 /**
- * The type a bound parameter is cast to. Never `VARCHAR(n)`: an explicit cast
- * to it silently truncates, so a too-long filter value would match a prefix.
+ * The type a bound parameter is cast to. Never `VARCHAR(n)` nor `DECIMAL(p,s)`:
+ * an explicit cast to them silently truncates or rounds, so a too-long filter
+ * value would match a prefix, a too-precise one a neighbour.
  */
 export function paramType(spec: ColumnSpec): string {
   if (spec.kind === 'array') return `${paramType(spec.element!)}[]`;

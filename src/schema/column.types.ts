@@ -70,6 +70,10 @@ export interface ColumnSpec {
   readonly sqlName: string | undefined;
   /** `VARCHAR(n)`: the most characters a `text` column holds, checked before SQL. */
   readonly maxLength: number | undefined;
+  /** `DECIMAL(p,s)`: the most significant digits, or `undefined` for a plain `DECIMAL`. */
+  readonly precision: number | undefined;
+  /** `DECIMAL(p,s)`: the digits after the point (0 for `DECIMAL(p)`); `undefined` without a precision. */
+  readonly scale: number | undefined;
   /** The allowed values of an `enum` column, in declaration order. */
   readonly enumValues: readonly string[] | undefined;
   readonly references: ColumnReference | undefined;

@@ -9,6 +9,10 @@ export interface ColumnDescription {
   nullable: boolean;
   /** The default expression as the server prints it, or `null`. */
   default: string | null;
+  /** A numeric column's precision (`12` for `DECIMAL(12,2)`), `null` for a plain `DECIMAL` or an array. */
+  numericPrecision: number | null;
+  /** A numeric column's scale (`2` for `DECIMAL(12,2)`), `null` when the precision is. */
+  numericScale: number | null;
 }
 
 export interface TableDescription {
@@ -40,8 +44,12 @@ export async function describeTable(db: Queryable, name: string): Promise<TableD
     udt_name: string;
     is_nullable: string;
     column_default: string | null;
+    numeric_precision: number | null;
+    numeric_scale: number | null;
   }>(
-    `SELECT table_schema AS schema, column_name AS name, data_type, udt_name, is_nullable, column_default
+    // Cast to INT4: information_schema's numbers are INT8 on CockroachDB, which the INT8 policy would make strings.
+    `SELECT table_schema AS schema, column_name AS name, data_type, udt_name, is_nullable, column_default,
+            numeric_precision::INT4 AS numeric_precision, numeric_scale::INT4 AS numeric_scale
        FROM information_schema.columns
       WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = $1${
         // CockroachDB lists the hidden `rowid` of a table without a primary key; it is not the user's column.
@@ -60,6 +68,9 @@ export async function describeTable(db: Queryable, name: string): Promise<TableD
       udtName: row.udt_name,
       nullable: row.is_nullable === 'YES',
       default: row.column_default,
+      // Only a DECIMAL's own numbers: for integers and floats the server reports their binary precision.
+      numericPrecision: row.udt_name === 'numeric' ? row.numeric_precision : null,
+      numericScale: row.udt_name === 'numeric' && row.numeric_precision !== null ? row.numeric_scale : null,
     })),
   };
 }

@@ -4,7 +4,7 @@ import type { ColumnSpec } from './column.types.js';
 import { checkIdentifier, FORBIDDEN_KEYS } from './identifiers.js';
 import { rowSchema } from './row.validator.js';
 import type { StandardSchemaV1 } from './standard-schema.types.js';
-import type { InsertRow, PatchValues } from './table.types.js';
+import type { InsertBody, PatchValues } from './table.types.js';
 import { encodeValue } from './value.encoder.js';
 
 export type { ColumnMap } from './column.builder.js';
@@ -137,7 +137,10 @@ export class Table<TColumns extends ColumnMap = ColumnMap> {
   /**
    * Standard Schema validators built from the columns: `insert` checks a
    * whole new row, `patch` a partial one, with the repository's own checks
-   * and messages, reporting every problem at its column's path. Hand them to
+   * and messages, reporting every problem at its column's path. `insert`
+   * refuses the keys the database generates (`uuidKey()`, `rowId()`, a
+   * primary key with a default); `insertSchema(table, { omit | pick })`
+   * builds one for fewer columns, or one that lets a client choose a key. Hand them to
    * NestJS 12's `StandardSchemaValidationPipe` (`@Body({ schema })`) or any
    * Standard Schema consumer. Values pass through unchanged.
    */
@@ -164,7 +167,7 @@ export class Table<TColumns extends ColumnMap = ColumnMap> {
 }
 
 export interface TableSchemas<TTable extends AnyTable> {
-  readonly insert: StandardSchemaV1<InsertRow<TTable>, InsertRow<TTable>>;
+  readonly insert: StandardSchemaV1<InsertBody<TTable>, InsertBody<TTable>>;
   readonly patch: StandardSchemaV1<PatchValues<TTable>, PatchValues<TTable>>;
 }
 

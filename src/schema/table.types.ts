@@ -58,6 +58,27 @@ export type InsertRow<TTable extends TableShape> = Simplify<
   }
 >;
 
+/**
+ * Primary-key columns the database generates: `uuidKey()`, `rowId()`, a
+ * `.primaryKey()` with a default (a key that `insert` may leave out).
+ */
+export type GeneratedKeyColumn<TTable extends TableShape> = {
+  [K in ColumnName<TTable>]: ColumnTypes<TTable, K>['primary'] extends true ? (ColumnTypes<TTable, K>['optional'] extends true ? K : never) : never;
+}[ColumnName<TTable>];
+
+/**
+ * What a request body for a new row may hold: `InsertRow` without the
+ * generated keys (what `table.schemas.insert` accepts) and without the
+ * columns in `TOmit` (`insertSchema(table, { omit })`). Assignable to
+ * `InsertRow` when `TOmit` leaves out only optional columns.
+ */
+export type InsertBody<TTable extends TableShape, TOmit extends ColumnName<TTable> = never> = Simplify<
+  Omit<InsertRow<TTable>, GeneratedKeyColumn<TTable> | TOmit>
+>;
+
+/** What a request body for a new row may hold when only `TPick` are accepted (`insertSchema(table, { pick })`), generated keys included. */
+export type InsertPick<TTable extends TableShape, TPick extends ColumnName<TTable>> = Simplify<Omit<InsertRow<TTable>, Exclude<ColumnName<TTable>, TPick>>>;
+
 /** Any subset of columns with plain values: what `table.schemas.patch` accepts. */
 export type PatchValues<TTable extends TableShape> = { [K in ColumnName<TTable>]?: ColumnInput<TTable, K> };
 

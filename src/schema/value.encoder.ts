@@ -117,7 +117,13 @@ const SCALARS: Record<ScalarKind, ScalarEncoder> = {
   decimal: (value, location, prefix) => {
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) fail(location, prefix, `expected a finite number, got ${value}`);
-      return String(value);
+      const text = String(value);
+      // Any decimal of at most 15 significant digits survives the trip through a double and back (DBL_DIG):
+      // then String(value) is the decimal that was written. More digits mean this number may be a neighbour of it.
+      if (!Number.isSafeInteger(value) && significantDigits(text) > 15) {
+        fail(location, prefix, `${text} cannot be stored exactly: a JavaScript number holds about 15 significant digits; pass the decimal as a string`);
+      }
+      return text;
     }
     if (typeof value !== 'string' || !NUMERIC.test(value)) fail(location, prefix, `expected a decimal number or numeric string, got ${describe(value)}`);
     return value;
@@ -159,6 +165,12 @@ function encodeInt8(value: unknown, location: ValueLocation, prefix: string): st
   }
   if (integer < INT8_MIN || integer > INT8_MAX) fail(location, prefix, `${integer} is outside the INT8 range`);
   return integer.toString();
+}
+
+/** The significant digits of a number's `String()` form: `1.2345678901234568e+29` has 17, `0.00012` and `1.2e+21` have 2. */
+function significantDigits(text: string): number {
+  const mantissa = text.split('e')[0]!.replace(/[-.]/g, '');
+  return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
 }
 
 function describe(value: unknown): string {

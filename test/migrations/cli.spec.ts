@@ -1,14 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { migrationDir, sqlMigration, type MigrationDir } from './support/migration-dir.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 const CLI = join(repoRoot, 'build', 'src', 'cli', 'nestjs-cockroachdb.js');
 const TABLES_MODULE = join(repoRoot, 'build', 'sample-app', 'accounts', 'accounts.tables.js');
+/** The compiled library, as a tables module outside the repository imports it (the bin's own copy: `instanceof Table` holds). */
+const LIBRARY = pathToFileURL(join(repoRoot, 'build', 'src', 'index.js')).href;
 
 interface Run {
   code: number | null;
@@ -17,13 +20,13 @@ interface Run {
 }
 
 /** Runs the compiled bin as a user would, with DATABASE_URL in the environment (unless `env` says otherwise). */
-function cli(args: string[], env: Record<string, string | undefined>): Promise<Run> {
+function cli(args: string[], env: Record<string, string | undefined>, cwd?: string): Promise<Run> {
   const merged: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete merged[key];
     else merged[key] = value;
   }
-  const child = spawn(process.execPath, [CLI, ...args], { env: merged });
+  const child = spawn(process.execPath, [CLI, ...args], { env: merged, ...(cwd === undefined ? {} : { cwd }) });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -117,6 +120,106 @@ describe('the nestjs-cockroachdb bin', () => {
       assert.equal((await testDb.admin("SELECT 1 FROM information_schema.tables WHERE table_name IN ('accounts', 'transfers')")).length, 2);
     } finally {
       fromTables.remove();
+    }
+  });
+
+  it('migrate create --from-tables writes the tables in foreign-key order, whatever the export order; up then succeeds', async () => {
+    const fromTables = migrationDir();
+    const modules = migrationDir();
+    try {
+      // `orders` references `products` but is exported first; `audit` references nothing and sorts by name.
+      const tablesModule = modules.write(
+        'shop.tables.mjs',
+        [
+          `import { defineTable, int, text, uuid, uuidKey } from ${JSON.stringify(LIBRARY)};`,
+          `export const products = defineTable('products', { id: uuidKey(), name: text() });`,
+          `export const customers = defineTable('customers', { id: uuidKey(), name: text() });`,
+          `const orders = defineTable('orders', { id: uuidKey(), product: uuid().references(products), customer: uuid().references(customers, { onDelete: 'cascade' }), quantity: int() });`,
+          `const lines = defineTable('lines', { id: uuidKey(), order: uuid().references(orders) });`,
+          `export const audit = defineTable('audit', { id: uuidKey(), note: text() });`,
+          `export const all = [lines, orders];`,
+        ].join('\n'),
+      );
+      const run = await cli(['migrate', 'create', 'shop', '--dir', fromTables.path, '--from-tables', tablesModule, '--dialect', 'postgres'], env);
+      assert.equal(run.code, 0, run.stderr);
+      const [file] = readdirSync(fromTables.path);
+      const content = readFileSync(join(fromTables.path, file!), 'utf8');
+      const created = [...content.matchAll(/^CREATE TABLE IF NOT EXISTS "(\w+)"/gm)].map((match) => match[1]);
+      assert.deepEqual(created, ['audit', 'customers', 'products', 'orders', 'lines']);
+      assert.match(content, /-- Down Migration\nDROP TABLE IF EXISTS "lines", "orders", "products", "customers", "audit";\n$/);
+      const up = await cli(['migrate', 'up', '--dir', fromTables.path, '--table', 'shop_history'], env);
+      assert.equal(up.code, 0, up.stderr);
+      assert.equal((await testDb.admin("SELECT 1 FROM information_schema.tables WHERE table_name IN ('products', 'customers', 'orders', 'lines', 'audit')")).length, 5);
+      const down = await cli(['migrate', 'down', '--dir', fromTables.path, '--table', 'shop_history'], env);
+      assert.equal(down.code, 0, down.stderr);
+      assert.equal((await testDb.admin("SELECT 1 FROM information_schema.tables WHERE table_name IN ('products', 'customers', 'orders', 'lines', 'audit')")).length, 0);
+    } finally {
+      fromTables.remove();
+      modules.remove();
+    }
+  });
+
+  it('migrate create --from-tables refuses foreign keys that form a cycle, naming the tables, and writes no file', async () => {
+    const fromTables = migrationDir();
+    const modules = migrationDir();
+    try {
+      // References name tables, so two definitions of "a" can close a cycle a → b → a.
+      const tablesModule = modules.write(
+        'cycle.tables.mjs',
+        [
+          `import { defineTable, uuid, uuidKey } from ${JSON.stringify(LIBRARY)};`,
+          `const earlyA = defineTable('a', { id: uuidKey() });`,
+          `export const b = defineTable('b', { id: uuidKey(), a: uuid().references(earlyA) });`,
+          `export const a = defineTable('a', { id: uuidKey(), b: uuid().references(b) });`,
+        ].join('\n'),
+      );
+      const run = await cli(['migrate', 'create', 'cycle', '--dir', fromTables.path, '--from-tables', tablesModule], env);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /foreign keys form a cycle: "a" → "b" → "a"/);
+      assert.deepEqual(readdirSync(fromTables.path), []);
+    } finally {
+      fromTables.remove();
+      modules.remove();
+    }
+  });
+
+  it('a failed migrate create leaves no file behind', async () => {
+    const fromTables = migrationDir();
+    const modules = migrationDir();
+    try {
+      const empty = await cli(['migrate', 'create', 'nothing', '--dir', fromTables.path, '--from-tables', modules.write('none.mjs', 'export const answer = 42;')], env);
+      assert.equal(empty.code, 2);
+      assert.match(empty.stderr, /exports no table definitions/);
+      const throwing = await cli(['migrate', 'create', 'broken', '--dir', fromTables.path, '--from-tables', modules.write('throws.mjs', "throw new Error('boom');")], env);
+      assert.equal(throwing.code, 1);
+      assert.match(throwing.stderr, /boom/);
+      const missing = await cli(['migrate', 'create', 'missing', '--dir', fromTables.path, '--from-tables', join(modules.path, 'nowhere.js')], env);
+      assert.equal(missing.code, 1);
+      assert.deepEqual(readdirSync(fromTables.path), []);
+    } finally {
+      fromTables.remove();
+      modules.remove();
+    }
+  });
+
+  it('migrate create --from-tables with a .ts module says to build first or use a TypeScript loader, and writes no file', async () => {
+    const fromTables = migrationDir();
+    const project = migrationDir();
+    try {
+      mkdirSync(join(project.path, 'src', 'db'), { recursive: true });
+      project.write(join('src', 'db', 'tables.ts'), 'export const x: number = 1;\n');
+      // Run from the project's root, as `npx nestjs-cockroachdb` is.
+      const run = await cli(['migrate', 'create', 'initial', '--dir', fromTables.path, '--from-tables', 'src/db/tables.ts'], env, project.path);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /tables\.ts is TypeScript/);
+      assert.match(run.stderr, /nest build/);
+      assert.match(run.stderr, /--from-tables dist\/db\/tables\.js/);
+      assert.match(run.stderr, /--import tsx/);
+      assert.doesNotMatch(run.stderr, /Unknown file extension/);
+      assert.deepEqual(readdirSync(fromTables.path), []);
+    } finally {
+      fromTables.remove();
+      project.remove();
     }
   });
 });
