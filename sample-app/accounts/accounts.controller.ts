@@ -1,6 +1,5 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
-import { InjectRepository, type InsertRow, type Repository, type Row } from '../../src/index.js';
-import { validBody } from '../common/validated-body.js';
+import { InjectRepository, validBody, type InsertRow, type Repository, type Row } from '../../src/index.js';
 import { accountsTable } from './accounts.tables.js';
 
 type Account = Row<typeof accountsTable>;
