@@ -99,4 +99,5 @@ export { Repository } from './repository/table.repository.js';
 export { runMigrations } from './migrations/migration.runner.js';
 export type { MigrationsOptions, RunMigrationsOptions } from './common/migrations.options.js';
 export type * from './repository/repository.types.js';
-export { DatabaseExceptionFilter } from './http/database-exception.filter.js';
+export { DatabaseExceptionFilter, type DatabaseErrorAnswer } from './http/database-exception.filter.js';
+export { validBody, type ValidationErrorBody, type ValidationProblem } from './http/validation-error-body.js';

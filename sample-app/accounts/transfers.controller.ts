@@ -1,6 +1,5 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { InjectRepository, type InsertRow, type Repository } from '../../src/index.js';
-import { validBody } from '../common/validated-body.js';
+import { InjectRepository, validBody, type InsertRow, type Repository } from '../../src/index.js';
 import { transfersTable } from './accounts.tables.js';
 import { transferRequest } from './transfer-request.schema.js';
 import { type Transfer, TransfersService } from './transfers.service.js';

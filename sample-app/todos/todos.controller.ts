@@ -1,6 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Patch, Post, Query } from '@nestjs/common';
-import { InjectRepository, type InsertRow, type JsonContains, type PatchValues, type Repository, type Row, type Where } from '../../src/index.js';
-import { validBody } from '../common/validated-body.js';
+import { InjectRepository, validBody, type InsertRow, type JsonContains, type PatchValues, type Repository, type Row, type Where } from '../../src/index.js';
 import { type TodoMeta, todosTable } from './todos.table.js';
 
 type Todo = Row<typeof todosTable>;
@@ -8,7 +7,7 @@ type Todo = Row<typeof todosTable>;
 /**
  * CRUD straight on the repository. Request bodies are checked by the table's
  * own Standard Schema validators (`todosTable.schemas.insert` / `.patch`)
- * through Nest's `StandardSchemaValidationPipe`; a wrong body is a 400 naming
+ * through the package's `validBody()` pipe; a wrong body is a 400 naming
  * the column before the handler runs.
  */
 @Controller('todos')

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, NotFoundException, Param, Post } from '@nestjs/common';
-import { InjectRepository, type InsertRow, type Repository, type Row } from '../../src/index.js';
-import { validBody } from '../common/validated-body.js';
+import { InjectRepository, validBody, type InsertRow, type Repository, type Row } from '../../src/index.js';
 import { usersTable } from './users.tables.js';
 import { type UserWithToken, UsersService } from './users.service.js';
 

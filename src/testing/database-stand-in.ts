@@ -6,6 +6,7 @@ import type { ConnectionSource, TransactionProtocol } from '../connection/connec
 import { resolveOptions } from '../database/options.resolver.js';
 import { parseServerVersion } from '../connection/server-info.js';
 import { CockroachError } from '../errors.js';
+import { registerStandIn } from '../transaction/database-registry.js';
 import { nestedProtocol } from '../transaction/transaction-statements.js';
 
 export interface DatabaseStandInOptions {
@@ -55,11 +56,17 @@ class NoDatabase implements ConnectionSource {
  * their body once and then its `afterCommit` hooks; a failing body runs none.
  * Any real statement is refused with an error that names it.
  * Provide it as `{ provide: getDatabaseToken(), useValue: createDatabaseStandIn() }`.
+ *
+ * One per test needs no closing: a stand-in does what any other of its name
+ * would, so `@Transactional` methods find the newest one instead of seeing
+ * several databases of one name (ambiguous) — unless a real database of that
+ * name is open in the same process too, which stays ambiguous.
  */
 export function createDatabaseStandIn(options: DatabaseStandInOptions = {}): CockroachDatabase {
   const resolved = resolveOptions(options.name === undefined ? {} : { name: options.name });
   const logger = new Logger('CockroachModule');
   const db = new CockroachDatabase(resolved, new ConnectionPool(resolved, logger), parseServerVersion('PostgreSQL 16.0 (no database: test stand-in)'), logger);
   db.host.pinConnections(new NoDatabase());
+  registerStandIn(db.host);
   return db;
 }

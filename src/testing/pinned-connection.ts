@@ -27,11 +27,29 @@ export class PinnedConnection implements ConnectionSource {
   /** Statements outside any owned transaction take turns too, so one savepoint name serves them all. */
   readonly statementProtocol = nestedProtocol('test_statement');
 
+  /**
+   * The transaction status the server reported with its last ReadyForQuery
+   * ('I' idle, 'T' in a transaction, 'E' in a failed one); `undefined` until
+   * the first statement after BEGIN. pg documents no way to ask, so this
+   * listens to the protocol message on the client's connection.
+   */
+  private serverStatus: string | undefined;
+  private readonly onReadyForQuery = (message: { status?: unknown }): void => {
+    if (typeof message?.status === 'string') this.serverStatus = message.status;
+  };
+
   constructor(
     readonly client: PoolClient,
     private readonly injectRetryErrors: boolean,
     private readonly giveBack: (client: PoolClient, discard: boolean) => void,
-  ) {}
+  ) {
+    (client as PoolClient | undefined)?.connection?.on('readyForQuery', this.onReadyForQuery);
+  }
+
+  /** The server said its session is outside any transaction: the test transaction was ended by a statement on it. */
+  get transactionEnded(): boolean {
+    return this.serverStatus === 'I';
+  }
 
   async acquire(): Promise<PoolClient> {
     if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -59,6 +77,7 @@ export class PinnedConnection implements ConnectionSource {
   returnToPool(discard: boolean): void {
     if (this.returned) return;
     this.returned = true;
+    (this.client as PoolClient | undefined)?.connection?.off('readyForQuery', this.onReadyForQuery);
     this.giveBack(this.client, discard);
   }
 

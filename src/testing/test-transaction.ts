@@ -1,6 +1,7 @@
 import type { CockroachDatabase } from '../database/cockroach-database.service.js';
-import { ConfigurationError, UnsupportedFeatureError } from '../errors.js';
+import { CockroachError, ConfigurationError, UnsupportedFeatureError } from '../errors.js';
 import { PinnedConnection } from './pinned-connection.js';
+import { leadingTransactionControl } from './transaction-control.js';
 
 export interface TestTransactionOptions {
   /**
@@ -31,39 +32,81 @@ export async function beginTestTransaction(db: CockroachDatabase, options: TestT
   if (injectRetryErrors && db.dialect !== 'cockroach') {
     throw new UnsupportedFeatureError('injectRetryErrors needs CockroachDB (inject_retry_errors_enabled); on PostgreSQL raise 40001 from a PL/pgSQL function instead, as the README shows');
   }
-  const { host } = db;
-  const client = await host.pool.acquire();
+  const client = await db.host.pool.acquire();
   try {
-    await host.channel.send(client, 'BEGIN');
+    await db.host.channel.send(client, 'BEGIN');
   } catch (error) {
-    host.pool.release(client, true);
+    db.host.pool.release(client, true);
     throw error;
   }
-  const connection = new PinnedConnection(client, injectRetryErrors, (pinnedClient, discard) => host.pool.release(pinnedClient, discard));
+  const connection = new PinnedConnection(client, injectRetryErrors, (pinnedClient, discard) => db.host.pool.release(pinnedClient, discard));
   pinned.set(db, connection);
-  host.pinConnections(connection);
+  db.host.pinConnections(connection);
+  refuseTransactionControl(db);
+}
+
+/**
+ * While the test transaction is open, `db.query` refuses the statements that
+ * would end it (COMMIT, END, ROLLBACK, ABORT, PREPARE TRANSACTION), open
+ * another (BEGIN, START) or nest one the library does not frame (SAVEPOINT,
+ * RELEASE): any of them would silently commit or break the test transaction.
+ * An own property of `db`, removed by `rollbackTestTransaction`, so the
+ * production path of `query` is untouched.
+ */
+function refuseTransactionControl(db: CockroachDatabase): void {
+  const query = db.query;
+  const guarded = function (this: CockroachDatabase, ...args: Parameters<CockroachDatabase['query']>) {
+    const [statement] = args;
+    const text: unknown = typeof statement === 'string' ? statement : (statement as { text?: unknown } | undefined)?.text;
+    const keyword = typeof text === 'string' ? leadingTransactionControl(text) : undefined;
+    if (keyword !== undefined) {
+      return Promise.reject(
+        new UnsupportedFeatureError(
+          `db.query("${keyword} …") is refused inside a test transaction (beginTestTransaction): it would end or break the transaction ` +
+            `every statement of "${db.name}" runs in until rollbackTestTransaction(). Use the library's transaction API instead — ` +
+            `db.transaction(), db.runTransaction(), db.atomic() or @Transactional — which runs as a savepoint of the test transaction.`,
+        ),
+      );
+    }
+    return (query as (...queryArgs: unknown[]) => unknown).apply(this, args);
+  };
+  Object.defineProperty(db, 'query', { value: guarded, configurable: true, writable: true, enumerable: false });
 }
 
 /**
  * Waits for the work running on the test transaction to finish, rolls
  * everything back and unpins: `db` then uses its pool again. Does nothing when
  * no test transaction is open (so an `afterEach` is safe after a failed `beforeEach`).
+ * Throws (after unpinning) when the server says the test transaction had
+ * already ended: its writes may have been committed, and the test must not pass.
  */
 export async function rollbackTestTransaction(db: CockroachDatabase): Promise<void> {
   const connection = pinned.get(db);
   if (!connection) return;
   pinned.delete(db);
   let broken = connection.isLost;
+  let ended = false;
   try {
     if (!broken) {
       await connection.acquire();
+      // Asked before ROLLBACK, which the server would answer the same (with a mere warning) outside a transaction.
+      ended = connection.transactionEnded;
       await db.host.channel.send(connection.client, 'ROLLBACK');
     }
   } catch {
     broken = true; // the server rolls back when the connection closes
   } finally {
+    delete (db as { query?: unknown }).query;
     db.host.pinConnections(undefined);
-    connection.returnToPool(broken);
+    // A session whose transaction something else ended may carry that something's settings too: not reused.
+    connection.returnToPool(broken || ended);
+  }
+  if (ended) {
+    throw new CockroachError(
+      `rollbackTestTransaction: the test transaction was no longer open — the server reported its session idle, so a statement on the ` +
+        `pinned connection ended it (a COMMIT or ROLLBACK inside a multi-statement db.query, a procedure…). What ran before that may have ` +
+        `been COMMITTED and is still in the database; what ran after it ran outside any transaction. db is unpinned.`,
+    );
   }
 }
 

@@ -17,6 +17,22 @@ export function registerDatabase(host: TransactionHost): void {
   databases.set(host.name, [...open, host]);
 }
 
+/** The testing kit's stand-ins (`createDatabaseStandIn`): they never connect, so any one of a name does what another would. */
+const standIns = new WeakSet<TransactionHost>();
+
+/**
+ * Lists `db`, a stand-in, in place of the stand-ins of its name listed so far
+ * (a unit test that compiles a testing module per test and never closes them
+ * leaves one behind each time): stand-ins are interchangeable, so they never
+ * make the choice ambiguous among themselves. A real database of the same
+ * name still does: which of the two to use is then a guess this never makes.
+ */
+export function registerStandIn(host: TransactionHost): void {
+  standIns.add(host);
+  const others = (databases.get(host.name) ?? []).filter((existing) => existing !== host && !existing.gate.isClosing && !standIns.has(existing));
+  databases.set(host.name, [...others, host]);
+}
+
 /**
  * The database a `@Transactional` method of `instance` runs on: its
  * application's, when Nest created the instance; otherwise the only open

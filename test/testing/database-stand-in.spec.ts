@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterCommit, CockroachDatabase, getDatabaseToken, Transactional } from '../../src/index.js';
 import { createDatabaseStandIn } from '../../src/testing/index.js';
+import { createTestDatabase } from '../support/test-database.js';
 
 /** What a real service looks like: a repository-like dependency and a transactional method with an after-commit side effect. */
 abstract class OrdersStore {
@@ -75,5 +76,49 @@ describe('createDatabaseStandIn: unit-testing @Transactional services with no da
   it('refuses a real statement with an error that names it', async () => {
     const service = moduleRef.get(OrdersService);
     await assert.rejects(service.countRaw(), /no database.*SELECT count\(\*\) FROM orders/);
+  });
+});
+
+/** The README's helper, verbatim: one testing module per test, never closed. */
+async function compileWithoutDatabase(providers: Parameters<typeof Test.createTestingModule>[0]['providers']) {
+  return Test.createTestingModule({
+    providers: [...(providers ?? []), { provide: getDatabaseToken(), useValue: createDatabaseStandIn() }],
+  }).compile();
+}
+
+describe('createDatabaseStandIn: one testing module per test, none closed (as the README shows)', () => {
+  const store = { provide: OrdersStore, useValue: { save: async () => undefined } };
+
+  for (const test of ['first', 'second', 'third']) {
+    it(`the ${test} test's @Transactional method runs on its own stand-in`, async () => {
+      const moduleRef = await compileWithoutDatabase([OrdersService, store]);
+      const service = moduleRef.get(OrdersService);
+      assert.equal(await service.place(test), `placed ${test}`);
+      assert.deepEqual(service.sent, [`confirmation for ${test}`]);
+      await assert.rejects(service.countRaw(), /no database.*SELECT count\(\*\) FROM orders/);
+    });
+  }
+
+  it('a stand-in of another name does not stand in for the default one', async () => {
+    const moduleRef = await Test.createTestingModule({
+      providers: [OrdersService, store, { provide: getDatabaseToken(), useValue: createDatabaseStandIn() }],
+    }).compile();
+    createDatabaseStandIn({ name: 'reports' });
+    assert.equal(await moduleRef.get(OrdersService).place('x'), 'placed x');
+  });
+});
+
+describe('createDatabaseStandIn next to a real database of the same name', () => {
+  it('stays ambiguous for an instance no application created: never a silent pick between a server and a stand-in', async () => {
+    const testDb = await createTestDatabase('stand_in');
+    const real = await CockroachDatabase.connect({ url: testDb.url });
+    try {
+      createDatabaseStandIn();
+      const service = new OrdersService({ save: async () => undefined, events: [] }, real);
+      await assert.rejects(service.place('x'), /2 databases named "default" are open/);
+    } finally {
+      await real.close();
+      await testDb.drop();
+    }
   });
 });
