@@ -3,6 +3,7 @@ export { getDatabaseToken, DEFAULT_CONNECTION_NAME } from './cockroach.constants
 export { InjectDatabase } from './cockroach.decorators.js';
 export { CockroachDatabase, type QueryResult } from './database/cockroach-database.service.js';
 export type { PoolStats } from './connection/pool-stats.js';
+export type { Queryable } from './connection/queryable.js';
 export type { Dialect, ServerInfo, ServerVersion, ServerCapabilities } from './connection/server-info.js';
 export { sql, SqlFragment, type SqlQuery } from './connection/sql.template.js';
 export { checkDatabaseHealth, type DatabaseHealth } from './health/database-health.js';
@@ -41,7 +42,7 @@ export {
   uuid,
   bytes,
 } from './schema/column.factories.js';
-export { Column, type AnyColumn } from './schema/column.builder.js';
+export { Column, type AnyColumn, type TableShape } from './schema/column.builder.js';
 export type {
   ColumnKind,
   ColumnSpec,

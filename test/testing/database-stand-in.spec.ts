@@ -87,7 +87,7 @@ async function compileWithoutDatabase(providers: Parameters<typeof Test.createTe
 }
 
 describe('createDatabaseStandIn: one testing module per test, none closed (as the README shows)', () => {
-  const store = { provide: OrdersStore, useValue: { save: async () => undefined } };
+  const store = { provide: OrdersStore, useValue: { save: async () => undefined, events: [] } };
 
   for (const test of ['first', 'second', 'third']) {
     it(`the ${test} test's @Transactional method runs on its own stand-in`, async () => {
