@@ -4,11 +4,12 @@ import { rm, writeFile } from 'node:fs/promises';
 import { extname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { Migration } from 'node-pg-migrate';
 import { CockroachDatabase } from '../database/cockroach-database.service.js';
 import type { Dialect } from '../connection/server-info.js';
 import type { RunMigrationsOptions } from '../common/migrations.options.js';
-import { migrationStatus, revertLastMigration, runMigrations } from '../migrations/migration.runner.js';
+import { migrationStatus, revertLastMigration, runMigrations, type MigrationState } from '../migrations/migration.runner.js';
 import { migrationFromTables } from '../migrations/migration.template.js';
 import { Table, type AnyTable } from '../schema/table.definition.js';
 
@@ -30,6 +31,23 @@ Options:
   --dialect <cockroach|postgres>  with --from-tables: the SQL dialect (default: cockroach)`;
 
 class UsageError extends Error {}
+
+/** `migrate status` found applied migrations whose files changed or are gone: exit 1, with what to do. */
+class HistoryMismatch extends Error {}
+
+/**
+ * The library logs through Nest's Logger, which would print `[Nest] … LOG`
+ * lines among the CLI's own. The CLI reports each outcome itself, so info
+ * lines are dropped; warnings and errors still show, as plain lines on stderr.
+ */
+const cliLogger: LoggerService = {
+  log: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+  warn: (message: unknown) => void process.stderr.write(`warning: ${String(message)}\n`),
+  error: (message: unknown) => void process.stderr.write(`${String(message)}\n`),
+  fatal: (message: unknown) => void process.stderr.write(`${String(message)}\n`),
+};
 
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -94,7 +112,8 @@ function out(line: string): Promise<void> {
 }
 
 async function report(error: unknown): Promise<void> {
-  const message = error instanceof Error ? (error instanceof UsageError ? error.message : `${error.name}: ${error.message}`) : String(error);
+  const plain = error instanceof UsageError || error instanceof HistoryMismatch;
+  const message = error instanceof Error ? (plain ? error.message : `${error.name}: ${error.message}`) : String(error);
   process.exitCode = error instanceof UsageError ? 2 : 1;
   await new Promise<void>((resolve) => process.stderr.write(`${message}\n`, () => resolve()));
 }
@@ -115,11 +134,23 @@ async function runCommand(db: CockroachDatabase, command: string, options: RunMi
       const states = await migrationStatus(db, options);
       if (states.length === 0) await out(`No migrations in ${resolve(dir)}`);
       for (const { state, name } of states) await out(`${state.padEnd(8)} ${name}`);
+      const mismatches = states.filter((migration) => migration.state === 'changed' || migration.state === 'missing');
+      if (mismatches.length > 0) throw new HistoryMismatch(mismatchAdvice(mismatches, options.tableName ?? 'pgmigrations'));
       return;
     }
     default:
       throw new UsageError(USAGE);
   }
+}
+
+/** One line per applied migration whose file no longer matches, saying what to do; `migrate up` refuses to run until they are fixed. */
+function mismatchAdvice(mismatches: MigrationState[], historyTable: string): string {
+  const lines = mismatches.map(({ name, state, file }) =>
+    state === 'changed'
+      ? `${name}: ${file} was edited after it was applied. Restore the applied version (e.g. git checkout the file) and put the change in a new migration.`
+      : `${name}: applied, but its file ${name}.sql is not in the directory. Restore the file; if the migration was removed on purpose, revert it first or delete its row from ${historyTable}.`,
+  );
+  return [`${mismatches.length} applied migration(s) no longer match their files; migrate up refuses to run until they do:`, ...lines].join('\n');
 }
 
 /** The table definitions a module exports (directly or in exported arrays). */
@@ -160,6 +191,7 @@ function typeScriptModuleMessage(modulePath: string): string {
   ].join('\n');
 }
 
+Logger.overrideLogger(cliLogger);
 process.exitCode = 1;
 main(process.argv.slice(2)).then(
   () => process.exit(),

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -220,6 +220,52 @@ describe('the nestjs-cockroachdb bin', () => {
     } finally {
       fromTables.remove();
       project.remove();
+    }
+  });
+
+  it('prints its own lines only: no Nest logger lines on stdout or stderr', async () => {
+    const own = migrationDir({ '00000000000000001_quiet.sql': sqlMigration('CREATE TABLE quiet (id INT8 PRIMARY KEY);', 'DROP TABLE quiet;') });
+    try {
+      for (const command of ['up', 'status', 'down']) {
+        const run = await cli(['migrate', command, '--dir', own.path, '--table', 'quiet_history'], env);
+        assert.equal(run.code, 0, run.stderr);
+        const output = `${run.stdout}${run.stderr}`;
+        assert.doesNotMatch(output, /\[Nest\]|\bLOG\b|CockroachMigrations|CockroachModule/, `migrate ${command}:\n${output}`);
+        assert.equal(run.stderr, '', `migrate ${command}`);
+      }
+    } finally {
+      own.remove();
+    }
+  });
+
+  it('migrate status exits 1 when an applied migration’s file changed or is gone, saying which and what to do', async () => {
+    const history = migrationDir({
+      '00000000000000001_first.sql': sqlMigration('CREATE TABLE status_first (id INT8 PRIMARY KEY);', 'DROP TABLE status_first;'),
+      '00000000000000002_second.sql': sqlMigration('CREATE TABLE status_second (id INT8 PRIMARY KEY);', 'DROP TABLE status_second;'),
+    });
+    const args = ['--dir', history.path, '--table', 'status_history'];
+    try {
+      assert.equal((await cli(['migrate', 'up', ...args], env)).code, 0);
+      const clean = await cli(['migrate', 'status', ...args], env);
+      assert.equal(clean.code, 0, clean.stderr);
+
+      history.write('00000000000000001_first.sql', sqlMigration('CREATE TABLE status_first (id INT8 PRIMARY KEY, extra TEXT);'));
+      const changed = await cli(['migrate', 'status', ...args], env);
+      assert.equal(changed.code, 1, changed.stdout);
+      assert.match(changed.stdout, /^changed +00000000000000001_first$/m);
+      assert.match(changed.stdout, /^applied +00000000000000002_second$/m);
+      assert.match(changed.stderr, /00000000000000001_first: .*00000000000000001_first\.sql was edited after it was applied\. Restore the applied version .* new migration/);
+
+      history.write('00000000000000001_first.sql', sqlMigration('CREATE TABLE status_first (id INT8 PRIMARY KEY);', 'DROP TABLE status_first;'));
+      rmSync(join(history.path, '00000000000000002_second.sql'));
+      const missing = await cli(['migrate', 'status', ...args], env);
+      assert.equal(missing.code, 1, missing.stdout);
+      assert.match(missing.stdout, /^applied +00000000000000001_first$/m);
+      assert.match(missing.stdout, /^missing +00000000000000002_second$/m);
+      assert.match(missing.stderr, /00000000000000002_second: applied, but its file 00000000000000002_second\.sql is not in the directory\. Restore the file; .* delete its row from status_history/);
+      assert.doesNotMatch(missing.stderr, /_first/);
+    } finally {
+      history.remove();
     }
   });
 });
